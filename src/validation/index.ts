@@ -1,0 +1,1 @@
+export { SparsekitError } from "./SparsekitError.js";
