@@ -1,0 +1,25 @@
+export {
+  initBackend,
+  BACKEND_NAMES,
+  BACKEND_REQUESTS,
+  BACKEND_ENV_VAR,
+  TFJS_BACKEND_NAME,
+  defaultBackendDeps,
+  type BackendName,
+  type BackendRequest,
+  type BackendDeps,
+  type InitBackendOptions,
+  type InitBackendResult,
+  type ModuleImporter,
+} from "./initBackend.js";
+export { backendInfo, type BackendInfo } from "./backendInfo.js";
+export { patchWasmBackend, type WasmPatchReport } from "./patchWasmBackend.js";
+export {
+  installWasmMatMulOverride,
+  uninstallWasmMatMulOverride,
+  isWasmMatMulOverrideInstalled,
+} from "./wasmMatMulOverride.js";
+export { installWasmConv2DBackpropFilter } from "./wasmConv2DBackpropFilter.js";
+export { installWasmUnsortedSegmentSum } from "./wasmUnsortedSegmentSum.js";
+export { wasmBinaryDir, WASM_BINARY_NAMES } from "./wasmBinaries.js";
+export { quietCpuBanner } from "./quietCpuBanner.js";

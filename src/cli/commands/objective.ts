@@ -1,0 +1,75 @@
+import * as tf from "@tensorflow/tfjs";
+import { Command, Option } from "commander";
+import { objectiveRegistry, getObjective } from "../../objectives/registry.js";
+import type { CliIO } from "../io.js";
+import { nestArray, parseNumericArray } from "../numericArray.js";
+import { readJsonFile } from "../readJsonFile.js";
+import { UsageError } from "../UsageError.js";
+
+type OptionMeta = (typeof objectiveRegistry)[keyof typeof objectiveRegistry]["options"][number];
+
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** One CLI flag per option name used by any objective (several objectives share e.g. `eps`). */
+function allOptionMetas(): Map<string, OptionMeta> {
+  const byName = new Map<string, OptionMeta>();
+  for (const entry of Object.values(objectiveRegistry)) {
+    for (const o of entry.options) if (!byName.has(o.name)) byName.set(o.name, o);
+  }
+  return byName;
+}
+
+function convert(meta: OptionMeta, raw: unknown): unknown {
+  if (meta.type === "boolean") return raw === true || raw === "true";
+  if (meta.type === "number") {
+    const n = Number(raw);
+    if (typeof raw !== "string" || raw.trim() === "" || !Number.isFinite(n)) {
+      throw new UsageError(`option --${kebab(meta.name)} must be a number, got '${String(raw)}'`);
+    }
+    return n;
+  }
+  return raw;
+}
+
+/** `sparsekit objective <name> --input codes.json [--rho …] [--grad]`: value (and gradient) on a user's matrix. */
+export function objectiveCommand(io: CliIO): Command {
+  const metas = allOptionMetas();
+  const cmd = new Command("objective")
+    .description("evaluate an objective (and its gradient) on a JSON matrix; prints {\"value\", \"grad\"}")
+    .argument("<name>", `objective: ${Object.keys(objectiveRegistry).join(", ")}`)
+    .requiredOption("-i, --input <file>", "JSON file holding a nested array (B x K codes; B x H x W mask)")
+    .option("--grad", "also print the gradient with respect to the input", false);
+  for (const meta of metas.values()) {
+    const flag = meta.type === "boolean" ? `--${kebab(meta.name)} [bool]` : `--${kebab(meta.name)} <${meta.type === "enum" ? "choice" : "number"}>`;
+    const opt = new Option(flag, meta.description);
+    if (meta.type === "enum" && meta.values) opt.choices(meta.values);
+    cmd.addOption(opt);
+  }
+  cmd.action(async (name: string, flags: Record<string, unknown>) => {
+    let entry;
+    try {
+      entry = getObjective(name);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const own = new Set(entry.options.map((o) => o.name));
+    const options: Record<string, unknown> = {};
+    for (const meta of metas.values()) {
+      if (cmd.getOptionValueSource(meta.name) !== "cli") continue;
+      if (!own.has(meta.name)) {
+        const list = entry.options.map((o) => `--${kebab(o.name)}`).join(", ") || "none";
+        throw new UsageError(`option --${kebab(meta.name)} does not apply to objective '${name}' (its options: ${list})`);
+      }
+      options[meta.name] = convert(meta, flags[meta.name]);
+    }
+    const input = parseNumericArray(await readJsonFile(String(flags.input), "input file"), "input");
+    const result = tf.tidy(() => {
+      const x = tf.tensor(input.values, input.shape, "float32");
+      const value = entry.fn(x, options).dataSync()[0];
+      const grad = flags.grad ? tf.grad((t: tf.Tensor) => entry.fn(t, options))(x).dataSync() : undefined;
+      return { value, grad: grad ? nestArray(grad, input.shape) : undefined };
+    });
+    io.out(`${JSON.stringify(result.grad === undefined ? { value: result.value } : result)}\n`);
+  });
+  return cmd;
+}

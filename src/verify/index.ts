@@ -1,0 +1,6 @@
+export {
+  finiteDifferenceGradient,
+  checkGradient,
+  type FiniteDifferenceOptions,
+  type GradientCheckResult,
+} from "./gradientCheck.js";
