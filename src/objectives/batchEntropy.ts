@@ -52,9 +52,14 @@ export function batchEntropy(h: tf.Tensor, options: BatchEntropyOptions): tf.Sca
   });
 }
 
-/** log-softmax of `logits` along `axis`, for any axis (tf.logSoftmax only takes the last). */
+/**
+ * log-softmax of `logits` along `axis` (tf.logSoftmax only takes the last axis). The max is
+ * subtracted and never added back: with |logits| ~ 1e4, `z - logSumExp(z)` would carry the
+ * float32 rounding of 1e4 (~1e-3) into every log-probability.
+ */
 function logSoftmaxAlong(logits: tf.Tensor, axis: number): tf.Tensor {
-  return tf.sub(logits, tf.logSumExp(logits, axis, true));
+  const shifted = tf.sub(logits, tf.max(logits, axis, true));
+  return tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), axis, true)));
 }
 
 /** -sum p ln p from log p; p = exp(log p) underflows to 0 harmlessly (0 * finite). */
@@ -77,8 +82,12 @@ function perUnitCost(h: tf.Tensor2D, beta: number, lambda: number): tf.Scalar {
         // In h coordinates (h_nk = X_kn): Q^T is the row softmax, P^T the column softmax.
         const q = tf.exp(logSoftmaxAlong(z, 1));
         const p = tf.exp(logSoftmaxAlong(z, 0));
-        const sampleTerm = tf.mul(q, tf.sub(tf.sum(tf.mul(xs, q), 1, true), xs));
-        const unitTerm = tf.mul(p, tf.sub(tf.sum(tf.mul(xs, p), 0, true), xs));
+        // sum_i X_i Q_i - X_k is unchanged by a shift of X (sum_i Q_i = 1), so X is centred on
+        // its max first: at |X| ~ 1e4 the uncentred products lose every significant digit.
+        const xr = tf.sub(xs, tf.max(xs, 1, true));
+        const xc = tf.sub(xs, tf.max(xs, 0, true));
+        const sampleTerm = tf.mul(q, tf.sub(tf.sum(tf.mul(xr, q), 1, true), xr));
+        const unitTerm = tf.mul(p, tf.sub(tf.sum(tf.mul(xc, p), 0, true), xc));
         return tf.mul(tf.mul(dy, beta * beta), tf.sub(sampleTerm, tf.mul(lambda, unitTerm)));
       },
     };

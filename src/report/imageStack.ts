@@ -60,7 +60,7 @@ export function readImageStack(images: ImageInput, where: string, name: string, 
   }
   if (images instanceof tf.Tensor) {
     assertTensor(images, where, name);
-    const shape = images.shape;
+    const shape = images.shape as number[];
     const n = shape[0] ?? 0;
     if (images.rank < 2 || images.rank > 4) {
       fail(where, name, "a rank 2, 3 or 4 tensor ([n, h*w*c], [n, h, w] or [n, h, w, c])", `shape ${shapeString(shape)}`);
@@ -98,12 +98,13 @@ export function readImageStack(images: ImageInput, where: string, name: string, 
   const size = (first as ArrayLike<number>).length;
   if (size === 0) fail(where, `${name}[0]`, "a non-empty image", "length 0");
   const [height, width] = resolveFlatSize(size, channels, opts, where, name);
-  const out = images.map((img, i) => {
-    if ((!ArrayBuffer.isView(img) && !Array.isArray(img)) || img.length !== size) {
-      fail(where, `${name}[${i}]`, `an array of ${size} values like ${name}[0]`, ArrayBuffer.isView(img) || Array.isArray(img) ? `length ${img.length}` : typeof img);
+  const out = (images as readonly unknown[]).map((img, i) => {
+    const isArray = (ArrayBuffer.isView(img) && !(img instanceof DataView)) || Array.isArray(img);
+    const len = isArray ? (img as ArrayLike<number>).length : -1;
+    if (len !== size) {
+      fail(where, `${name}[${i}]`, `an array of ${size} values like ${name}[0]`, isArray ? `length ${len}` : typeof img);
     }
-    const f = Float32Array.from(img);
-    return f;
+    return Float32Array.from(img as ArrayLike<number>);
   });
   return { images: out, height, width, channels };
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { parseWith } from "./schemaError.js";
 
-const learningRate = z.number().positive().finite();
+const learningRate = z.number().min(0).finite();
 
 const adamSpec = z.strictObject({
   name: z.literal("adam"),
@@ -51,6 +51,11 @@ export function parseOptimizerSpec(spec: unknown, where = "createOptimizer", arg
     );
   }
   return parseWith(optimizerSpecSchema, spec, where, arg);
+}
+
+/** True for a tfjs optimizer instance (tf.Optimizer's instanceof check crashes on null/undefined). */
+export function isOptimizer(x: unknown): x is tf.Optimizer {
+  return x != null && typeof x === "object" && x instanceof tf.Optimizer;
 }
 
 /** Builds the tfjs optimizer (tf.train.adam / sgd / momentum / rmsprop) for a spec. */
@@ -102,7 +107,7 @@ const CLASS_TO_NAME: Record<string, OptimizerName> = { Adam: "adam", SGD: "sgd",
  * that pass an optimizer instance still get a reproducible description in checkpoints.
  */
 export function optimizerSpecOf(optimizer: tf.Optimizer): OptimizerSpec {
-  if (!(optimizer instanceof tf.Optimizer)) {
+  if (!isOptimizer(optimizer)) {
     throw new SparsekitError("optimizerSpecOf: argument 'optimizer' must be a tf.Optimizer.");
   }
   const cls = optimizer.getClassName();

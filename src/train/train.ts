@@ -5,7 +5,7 @@ import { assertBooleanOption, assertEnumOption, assertKnownOptions, assertNumber
 import { assertTensor, shapeString } from "../validation/tensorChecks.js";
 import { readLatestCheckpoint, writeCheckpoint, type CheckpointConfig } from "./checkpoint.js";
 import type { EpochRecord, StopInfo, TrainHistory } from "./history.js";
-import { completeOptimizerSpec, createOptimizer, optimizerSpecOf, parseOptimizerSpec, type OptimizerSpec } from "./optimizer.js";
+import { completeOptimizerSpec, createOptimizer, isOptimizer, optimizerSpecOf, parseOptimizerSpec, type OptimizerSpec } from "./optimizer.js";
 import { disposeOptimizerState, importOptimizerState } from "./optimizerState.js";
 import { createProgressReporter, PROGRESS_MODES, type ProgressMode } from "./progress.js";
 import { deriveSeed, Rng } from "./random.js";
@@ -206,9 +206,9 @@ export async function train(options: TrainOptions): Promise<TrainHistory> {
   if (options.resume !== undefined) assertBooleanOption(options.resume, W, "resume");
   if (options.resume && cp === undefined) throw new SparsekitError(`${W}: option 'resume' needs option 'checkpoint' (where to resume from).`);
 
-  const ownsOptimizer = !(options.optimizer instanceof tf.Optimizer);
+  const ownsOptimizer = !isOptimizer(options.optimizer);
   const optimizer =
-    options.optimizer instanceof tf.Optimizer
+    isOptimizer(options.optimizer)
       ? options.optimizer
       : createOptimizer(parseOptimizerSpec(options.optimizer ?? { name: "adam", learningRate: 1e-3 }, W, "optimizer"));
   const optimizerSpec = completeOptimizerSpec(optimizerSpecOf(optimizer));
@@ -227,6 +227,9 @@ export async function train(options: TrainOptions): Promise<TrainHistory> {
   let history: TrainHistory = { epochs: [], steps: 0 };
   let startEpoch = 1;
   const progress = createProgressReporter(progressMode, epochs, options.progressStream);
+  const varList = vars.map((v) => v.variable);
+  const xs = options.data.x;
+  const ys = options.data.y;
 
   try {
     if (options.resume && cp) {
@@ -255,9 +258,6 @@ export async function train(options: TrainOptions): Promise<TrainHistory> {
         stopRequest = message ?? "stopped by a callback";
       },
     };
-    const varList = vars.map((v) => v.variable);
-    const xs = options.data.x;
-    const ys = options.data.y;
     const stepsPerEpoch = Math.ceil(n / batchSize);
     let termNames: string[] | undefined;
 
