@@ -19,6 +19,11 @@ export {
   uninstallWasmMatMulOverride,
   isWasmMatMulOverrideInstalled,
 } from "./wasmMatMulOverride.js";
+export {
+  installWasmZeroCopyKernels,
+  uninstallWasmZeroCopyKernels,
+  isWasmZeroCopyInstalled,
+} from "./wasmZeroCopyKernels.js";
 export { installWasmConv2DBackpropFilter } from "./wasmConv2DBackpropFilter.js";
 export { installWasmUnsortedSegmentSum } from "./wasmUnsortedSegmentSum.js";
 export { wasmBinaryDir, WASM_BINARY_NAMES } from "./wasmBinaries.js";

@@ -28,6 +28,11 @@ export interface SaeStepResult {
   /** Median and minimum over rounds (the minimum is least disturbed by other processes). */
   msPerStep: number;
   minMsPerStep: number;
+  /**
+   * Median CPU time of this process per step (user + system, all threads). Less sensitive than
+   * wall-clock time to other processes competing for the cores.
+   */
+  cpuMsPerStep: number;
   /** Loss before the first and after the last step (sanity: training moves it). */
   firstLoss: number;
   lastLoss: number;
@@ -129,13 +134,17 @@ export async function timeSaeStep(options: SaeStepOptions = {}): Promise<SaeStep
       if (i === 0) firstLoss = lastLoss;
     }
     const roundsMs: number[] = [];
+    const cpuMs: number[] = [];
     for (let r = 0; r < o.rounds; r++) {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       for (let i = 0; i < o.steps; i++) {
         lastLoss = sae.step();
         if (Number.isNaN(firstLoss)) firstLoss = lastLoss;
       }
       roundsMs.push((performance.now() - t0) / o.steps);
+      const c = process.cpuUsage(c0);
+      cpuMs.push((c.user + c.system) / 1000 / o.steps);
     }
     return {
       backend: tf.getBackend(),
@@ -147,6 +156,7 @@ export async function timeSaeStep(options: SaeStepOptions = {}): Promise<SaeStep
       roundsMs,
       msPerStep: median(roundsMs),
       minMsPerStep: Math.min(...roundsMs),
+      cpuMsPerStep: median(cpuMs),
       firstLoss,
       lastLoss,
     };

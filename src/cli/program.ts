@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { objectiveCommand } from "./commands/objective.js";
 import { infoCommand } from "./commands/info.js";
-// import { benchCommand } from "./commands/bench.js";
+import { benchCommand } from "./commands/bench.js";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIO } from "./io.js";
 import { UsageError } from "./UsageError.js";
 import { initBackend, type BackendName } from "../backend/index.js";
@@ -25,7 +25,7 @@ function buildProgram(io: CliIO): Command {
       await initBackend({ backend });
     });
   program.addCommand(infoCommand(io));
-  // program.addCommand(benchCommand(io));
+  program.addCommand(benchCommand(io));
   program.addCommand(objectiveCommand(io));
   return program;
 }

@@ -1,6 +1,6 @@
 // Data layer (SPEC.md §1.2, §4): data sets, loaders, image preprocessing, PCA and whitening.
 export { CIFAR10_CLASSES, loadCifar10, loadCifar10Batch, type LoadCifar10Options } from "./cifar10.js";
-export { covarianceEigen, type CovarianceEigen } from "./covarianceEigen.js";
+export { covarianceEigen, sampleCovariance, type CovarianceEigen } from "./covarianceEigen.js";
 export { decodeJpegGrey, LUMA_WEIGHTS } from "./decodeJpegGrey.js";
 export { downsampleImage } from "./downsampleImage.js";
 export { fft1d, fft2d, fftFrequency } from "./fft.js";

@@ -25,7 +25,9 @@ export interface BatchEntropyOptions {
  *             through tf.customGrad. Its global optimum includes collapse (all samples on one
  *             unit: H_l = 0 and H_i = ln B), whatever lambda is.
  * - marginal: `C = mean_l H_l - lambda H(qbar)`, `qbar_i = mean_l Q_il`; autodiff gradient.
- * Both forward passes use log-sum-exp, so |beta X| up to 1e4 gives finite values and gradients.
+ * Both forward passes use max-shifted log-softmax (log-sum-exp), and the eq. 14 sums are taken on
+ * X centred by its max (exact, since sum_i Q_i = 1), so |beta X| up to 1e4 gives finite values
+ * and gradients that stay accurate when X itself is large.
  *
  * @param h codes / network outputs, B x K with B >= 2, finite (any sign).
  * @returns unweighted scalar. perUnit lies in [-lambda K ln B, B ln K]; marginal in

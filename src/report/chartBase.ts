@@ -48,8 +48,16 @@ export function chartFrame(
   }
   const subtitle = [options.subtitle, ...notes].filter((s): s is string => !!s).join("; ");
   const frame: Record<string, unknown> = { $schema: VEGA_LITE_SCHEMA, width, height, config: CONFIG };
-  if (options.title || subtitle) frame.title = { text: options.title ?? "", ...(subtitle ? { subtitle } : {}) };
+  if (options.title) frame.title = { text: options.title, ...(subtitle ? { subtitle } : {}) };
+  // Vega-Lite drops a title with empty text, subtitle included: show the notes as a small grey title.
+  else if (subtitle) frame.title = { text: subtitle, fontSize: 11, fontWeight: "normal", color: "#555" };
   return frame;
+}
+
+/** Axis settings for x values that are all integers (epochs, unit counts): no fractional ticks. */
+export function integerAxis(values: Iterable<number>): Record<string, unknown> {
+  for (const v of values) if (!Number.isInteger(v)) return {};
+  return { tickMinStep: 1, format: "d" };
 }
 
 /** Finishes a spec built as a plain object; the builders construct specs the types cannot follow. */
@@ -97,9 +105,9 @@ export function checkSeriesNames(names: readonly unknown[], where: string, name:
   });
 }
 
-/** Plural-aware note such as "2 non-finite points omitted". */
-export function countNote(count: number, what: string): string | undefined {
-  return count > 0 ? `${count} ${what}${count === 1 ? "" : "s"} omitted` : undefined;
+/** Plural-aware note such as "2 non-finite points omitted" or "1 point <= 0 (log scale) omitted". */
+export function countNote(count: number, noun: string, qualifier = ""): string | undefined {
+  return count > 0 ? `${count} ${noun}${count === 1 ? "" : "s"}${qualifier} omitted` : undefined;
 }
 
 export function definedNotes(...notes: (string | undefined)[]): string[] {

@@ -7,6 +7,7 @@ import {
   checkSeriesNames,
   countNote,
   definedNotes,
+  integerAxis,
   readNumbers,
   type ChartOptions,
 } from "./chartBase.js";
@@ -109,7 +110,7 @@ export function errorBandChart(series: readonly BandSeries[], options: ErrorBand
   const notes = definedNotes(runCounts.length ? runCounts.join(", ") : undefined, countNote(gaps, "non-finite point"));
   const frame = chartFrame(options, where, [], notes);
   const color = { field: "series", type: "nominal", title: null, sort: series.map((s) => s.name) };
-  const x = { field: "x", type: "quantitative", title: options.xTitle ?? "x" };
+  const x = { field: "x", type: "quantitative", title: options.xTitle ?? "x", axis: integerAxis(rows.map((r) => r.x)) };
   return asSpec({
     ...frame,
     data: { values: rows },

@@ -74,6 +74,8 @@ export function histogramChart(values: ArrayLike<number>, options: HistogramChar
       x: { field: "start", type: "quantitative", title: options.xTitle ?? "value", scale: { domain: [lo, hi], nice: false, zero: false } },
       x2: { field: "end" },
       y: { field: "count", type: "quantitative", title: options.yTitle ?? "count", scale: logY ? { type: "symlog" } : {} },
+      // Both x and x2 make Vega-Lite read the bar as ranged in x; an explicit y2 baseline keeps it vertical.
+      y2: { datum: 0 },
     },
   });
 }

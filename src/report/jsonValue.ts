@@ -19,6 +19,12 @@ function pointerSegment(key: string): string {
   return key.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
+/** Sets an own property even for the key "__proto__" (plain assignment would change the prototype). */
+function setKey(obj: { [key: string]: PlainValue }, key: string, value: PlainValue): void {
+  if (key === "__proto__") Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
 function isPlainObject(v: object): boolean {
   const proto = Object.getPrototypeOf(v) as unknown;
   return proto === Object.prototype || proto === null;
@@ -71,7 +77,7 @@ export function toPlainValue(value: unknown, where: string, name: string): Plain
     const out: { [key: string]: PlainValue } = {};
     for (const [key, item] of Object.entries(v)) {
       if (item === undefined) continue;
-      out[key] = walk(item, `${path}/${pointerSegment(key)}`);
+      setKey(out, key, walk(item, `${path}/${pointerSegment(key)}`));
     }
     seen.delete(v);
     return out;
@@ -100,7 +106,7 @@ export function encodeNonFinite(value: PlainValue, basePointer = ""): { value: P
     if (Array.isArray(v)) return v.map((item, i) => walk(item, `${path}/${i}`));
     if (v !== null && typeof v === "object") {
       const out: { [key: string]: PlainValue } = {};
-      for (const [key, item] of Object.entries(v)) out[key] = walk(item, `${path}/${pointerSegment(key)}`);
+      for (const [key, item] of Object.entries(v)) setKey(out, key, walk(item, `${path}/${pointerSegment(key)}`));
       return out;
     }
     return v;
@@ -135,17 +141,18 @@ export function decodeNonFinite(value: PlainValue, pointers: readonly string[]):
     const segments = pointer.slice(1).split("/").map(unescapeSegment);
     let parent: PlainValue = root;
     for (let i = 0; i < segments.length - 1; i++) {
-      parent = parent !== null && typeof parent === "object" ? (parent as Record<string, PlainValue>)[segments[i]] : null;
+      const key = segments[i];
+      parent = parent !== null && typeof parent === "object" && Object.hasOwn(parent, key) ? (parent as Record<string, PlainValue>)[key] : null;
     }
     const last = segments[segments.length - 1];
     const container = parent !== null && typeof parent === "object" ? (parent as Record<string, PlainValue>) : null;
-    const token = container ? container[last] : undefined;
+    const token = container && Object.hasOwn(container, last) ? container[last] : undefined;
     if (!container || typeof token !== "string" || !(token in TOKEN_VALUE)) {
       throw new SparsekitError(
         `decodeNonFinite: pointer "${pointer}" must hold one of "NaN", "Infinity", "-Infinity", got ${JSON.stringify(token)}.`,
       );
     }
-    container[last] = TOKEN_VALUE[token];
+    setKey(container, last, TOKEN_VALUE[token]);
   }
   return root;
 }

@@ -8,6 +8,7 @@ import {
   checkSeriesNames,
   countNote,
   definedNotes,
+  integerAxis,
   readNumbers,
   type ChartOptions,
 } from "./chartBase.js";
@@ -22,7 +23,7 @@ export interface LineSeries {
 export interface LineChartOptions extends ChartOptions {
   /** Logarithmic y axis (loss curves spanning decades). Points with y <= 0 are omitted. */
   logY?: boolean;
-  /** Draw a dot on every point (useful for few epochs). Default false. */
+  /** Draw a dot on every point. Default: when no series has more than 30 points (so a lone point between gaps stays visible). */
   points?: boolean;
 }
 
@@ -38,9 +39,8 @@ export function lineChart(series: readonly LineSeries[], options: LineChartOptio
   }
   checkSeriesNames(series.map((s) => s?.name), where, "series");
   const logY = options.logY ?? false;
-  const points = options.points ?? false;
   assertBooleanOption(logY, where, "logY");
-  assertBooleanOption(points, where, "points");
+  if (options.points !== undefined) assertBooleanOption(options.points, where, "points");
   const rows: { series: string; x: number; y: number | null }[] = [];
   let nonFinite = 0;
   let nonPositive = 0;
@@ -63,14 +63,19 @@ export function lineChart(series: readonly LineSeries[], options: LineChartOptio
       rows.push({ series: s.name, x: x[i], y: val });
     });
   });
-  const notes = definedNotes(countNote(nonFinite, "non-finite point"), countNote(nonPositive, "point <= 0 (log scale)"));
+  const longest = Math.max(...series.map((s) => s.y.length));
+  const points = options.points ?? longest <= 30;
+  const notes = definedNotes(
+    nonFinite ? `${nonFinite} non-finite point${nonFinite === 1 ? "" : "s"} shown as gap${nonFinite === 1 ? "" : "s"}` : undefined,
+    countNote(nonPositive, "point", " <= 0 (log scale)"),
+  );
   const frame = chartFrame(options, where, ["logY", "points"], notes);
   return asSpec({
     ...frame,
     data: { values: rows },
-    mark: { type: "line", point: points, strokeWidth: 2 },
+    mark: { type: "line", point: points ? { size: 24 } : false, strokeWidth: 2 },
     encoding: {
-      x: { field: "x", type: "quantitative", title: options.xTitle ?? "x" },
+      x: { field: "x", type: "quantitative", title: options.xTitle ?? "x", axis: integerAxis(rows.map((r) => r.x)) },
       y: {
         field: "y",
         type: "quantitative",

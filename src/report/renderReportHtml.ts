@@ -24,6 +24,14 @@ export interface ReportPage {
   jsonFile: string;
 }
 
+/** Pixelated images smaller than this (px, longer side) are shown enlarged by a whole factor, at most 8. */
+const MIN_DISPLAY = 160;
+
+/** Display factor for small pixel-art images (tiny filter grids), so they are visible without zooming. */
+function displayFactor(width: number, height: number): number {
+  return Math.min(8, Math.max(1, Math.floor(MIN_DISPLAY / Math.max(width, height))));
+}
+
 /** Arrays longer than this are summarised in tables rather than printed in full. */
 const MAX_INLINE_ARRAY = 16;
 
@@ -144,12 +152,14 @@ export function renderReportHtml(page: ReportPage): string {
     }
     if (item.kind === "plot" || item.kind === "image") {
       figureNo++;
-      const cls = item.kind === "image" && item.pixelated ? ' class="pixelated"' : "";
+      const pixelated = item.kind === "image" && item.pixelated;
+      const cls = pixelated ? ' class="pixelated"' : "";
+      const k = pixelated ? displayFactor(item.width, item.height) : 1;
       const what = item.kind === "plot" ? "SVG" : "PNG";
       const extra = item.kind === "plot" ? `, <a href="${escapeHtml(item.specFile)}">Vega-Lite spec</a>` : "";
       parts.push(
         `<h3>${escapeHtml(item.name)}</h3>\n<figure id="figure-${figureNo}">` +
-          `<img src="${escapeHtml(item.file)}" alt="${escapeHtml(item.caption || item.name)}" width="${item.width}" height="${item.height}"${cls}>` +
+          `<img src="${escapeHtml(item.file)}" alt="${escapeHtml(item.caption || item.name)}" width="${item.width * k}" height="${item.height * k}"${cls}>` +
           `<figcaption><strong>Figure ${figureNo}.</strong> ${escapeHtml(item.caption)} ` +
           `(<a href="${escapeHtml(item.file)}">${what}</a>${extra})</figcaption></figure>`,
       );

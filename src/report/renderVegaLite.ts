@@ -19,7 +19,9 @@ function makeLogger(where: string, errors: string[]): LoggerInterface {
       return logger;
     },
     warn(...args: unknown[]) {
-      if (level >= 2) console.warn(`sparsekit ${where}: vega-lite: ${text(args)}`);
+      // Vega only warns when a data/image load fails; for a report that is an error.
+      if (args[0] === "Loading failed") errors.push(text(args));
+      else if (level >= 2) console.warn(`sparsekit ${where}: vega: ${text(args)}`);
       return logger;
     },
     info() {
@@ -52,10 +54,10 @@ export function compileVegaLite(spec: TopLevelSpec, where = "compileVegaLite"): 
 }
 
 /** A loader that refuses every URL: reports render only inline data, never touching network or disk. */
-function offlineLoader(where: string) {
+function offlineLoader() {
   const base = vegaLoader();
   const refuse = (uri: string): never => {
-    throw new SparsekitError(`${where}: specs must carry inline data ({ values: [...] }); refusing to load "${uri}".`);
+    throw new Error(`specs must carry inline data ({ values: [...] }); refusing to load "${uri}"`);
   };
   return {
     ...base,
@@ -66,6 +68,19 @@ function offlineLoader(where: string) {
   };
 }
 
+/** Names of Vega data sets (top level or inside group marks) that would be loaded from a URL. */
+function urlDataSets(node: unknown, found: string[] = []): string[] {
+  if (Array.isArray(node)) for (const n of node) urlDataSets(n, found);
+  else if (node !== null && typeof node === "object") {
+    const obj = node as Record<string, unknown>;
+    if (Array.isArray(obj.data)) {
+      for (const d of obj.data) if (d && typeof d === "object" && "url" in d) found.push(JSON.stringify((d as { url: unknown }).url));
+    }
+    if (Array.isArray(obj.marks)) urlDataSets(obj.marks, found);
+  }
+  return found;
+}
+
 /**
  * Renders a Vega-Lite spec to a standalone SVG string in Node: Vega-Lite compile -> Vega View with
  * renderer "none" -> view.toSVG(). No browser or canvas is needed (text widths are estimated).
@@ -73,9 +88,17 @@ function offlineLoader(where: string) {
  */
 export async function renderVegaLiteSvg(spec: TopLevelSpec, where = "renderVegaLiteSvg"): Promise<string> {
   const vegaSpec = compileVegaLite(spec, where);
-  const view = new View(parse(vegaSpec), { renderer: "none", loader: offlineLoader(where) });
+  const urls = urlDataSets(vegaSpec);
+  if (urls.length) {
+    throw new SparsekitError(`${where}: argument 'spec' must carry inline data ({ values: [...] }), got data from URL ${urls.join(", ")}.`);
+  }
+  // Vega logs data-loading failures and renders an empty chart; collect them and fail instead.
+  const errors: string[] = [];
+  const view = new View(parse(vegaSpec), { renderer: "none", loader: offlineLoader(), logger: makeLogger(where, errors) });
   try {
-    return await view.toSVG();
+    const svg = await view.toSVG();
+    if (errors.length) throw new SparsekitError(`${where}: rendering the spec failed: ${errors.join("; ")}`);
+    return svg;
   } catch (e) {
     if (e instanceof SparsekitError) throw e;
     throw new SparsekitError(`${where}: rendering the spec failed: ${(e as Error).message}`);

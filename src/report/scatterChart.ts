@@ -13,7 +13,7 @@ export interface ScatterSeries {
 export interface ScatterChartOptions extends ChartOptions {
   logX?: boolean;
   logY?: boolean;
-  /** Point area in square pixels. Default 30. */
+  /** Point area in square pixels. Default 40. */
   pointSize?: number;
 }
 
@@ -30,7 +30,7 @@ export function scatterChart(series: readonly ScatterSeries[], options: ScatterC
   checkSeriesNames(series.map((s) => s?.name), where, "series");
   const logX = options.logX ?? false;
   const logY = options.logY ?? false;
-  const pointSize = options.pointSize ?? 30;
+  const pointSize = options.pointSize ?? 40;
   assertBooleanOption(logX, where, "logX");
   assertBooleanOption(logY, where, "logY");
   assertNumberOption(pointSize, where, "pointSize", { min: 1, max: 2000 });
@@ -50,15 +50,15 @@ export function scatterChart(series: readonly ScatterSeries[], options: ScatterC
       else rows.push({ series: s.name, x: xv, y: yv });
     });
   });
-  const notes = definedNotes(countNote(nonFinite, "non-finite point"), countNote(nonPositive, "point <= 0 (log scale)"));
+  const notes = definedNotes(countNote(nonFinite, "non-finite point"), countNote(nonPositive, "point", " <= 0 (log scale)"));
   const frame = chartFrame(options, where, ["logX", "logY", "pointSize"], notes);
   return asSpec({
     ...frame,
     data: { values: rows },
     mark: { type: "point", filled: true, size: pointSize, opacity: 0.8 },
     encoding: {
-      x: { field: "x", type: "quantitative", title: options.xTitle ?? "x", scale: logX ? { type: "log" } : { zero: false } },
-      y: { field: "y", type: "quantitative", title: options.yTitle ?? "y", scale: logY ? { type: "log" } : { zero: false } },
+      x: { field: "x", type: "quantitative", title: options.xTitle ?? "x", scale: logX ? { type: "log", padding: 8 } : { zero: false, padding: 8 } },
+      y: { field: "y", type: "quantitative", title: options.yTitle ?? "y", scale: logY ? { type: "log", padding: 8 } : { zero: false, padding: 8 } },
       color: { field: "series", type: "nominal", title: null, sort: series.map((s) => s.name) },
     },
   });

@@ -79,11 +79,12 @@ export function disposeOptimizerState(state: OptimizerState): void {
   for (const w of state.weights) w.tensor.dispose();
 }
 
-/** Writes an optimizer's state as a tensor map `dir/<name>.json|.bin` (spec in the metadata). */
-export async function saveOptimizerState(optimizer: tf.Optimizer, dir: string, name = "optimizer"): Promise<void> {
+/** Writes an optimizer's state as a tensor map `dir/<name>.json|.bin` (spec in the metadata); returns the spec. */
+export async function saveOptimizerState(optimizer: tf.Optimizer, dir: string, name = "optimizer"): Promise<OptimizerSpec> {
   const state = await exportOptimizerState(optimizer);
   try {
     await saveTensorMap(dir, name, state.weights, { spec: state.spec });
+    return state.spec;
   } finally {
     disposeOptimizerState(state);
   }

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { renderReportHtml, type ReportPage } from "../../src/report/renderReportHtml.js";
+
+function page(over: Partial<ReportPage> = {}): ReportPage {
+  return {
+    title: "Run <1> & \"friends\"",
+    description: "Tests 'OVR' <b>sparsity</b>",
+    summary: [["seed", 7], ["backend", "cpu"]],
+    metrics: { accuracy: 0.97312345, loss: NaN, nested: { a: 1 } },
+    config: { lr: 0.01, layers: [784, 64, 10], name: "<img src=x onerror=alert(1)>" },
+    timingsMs: { wallClock: 1500 },
+    epochs: [{ epoch: 1, loss: 0.5 }, { epoch: 2, loss: Infinity, extra: "x" }],
+    items: [
+      { kind: "plot", name: "Loss", caption: "a < b", file: "fig01-loss.svg", specFile: "fig01-loss.vl.json", width: 600, height: 320 },
+      { kind: "section", heading: "Filters" },
+      { kind: "image", name: "Grid", caption: "", file: "fig02-grid.png", width: 29, height: 29, pixelated: true },
+      { kind: "table", name: "Per class", caption: "cap", columns: ["cls", "acc"], rows: [{ cls: 0, acc: 0.5 }, { cls: 1 }] },
+      { kind: "text", heading: "Notes", text: "one <x>\n\ntwo" },
+    ],
+    jsonFile: "report.json",
+    ...over,
+  };
+}
+
+describe("renderReportHtml", () => {
+  it("escapes every piece of text, so no markup from data reaches the page", () => {
+    const html = renderReportHtml(page());
+    expect(html).toContain("<title>Run &lt;1&gt; &amp; &quot;friends&quot;</title>");
+    expect(html).toContain("Tests &#39;OVR&#39; &lt;b&gt;sparsity&lt;/b&gt;");
+    expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    expect(html).not.toContain("<img src=x");
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain("<p>one &lt;x&gt;</p>");
+  });
+  it("loads nothing from the network and forbids it by CSP", () => {
+    const html = renderReportHtml(page());
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).toContain(`http-equiv="Content-Security-Policy" content="default-src 'none'`);
+  });
+  it("shows figures with numbered captions and links to the files", () => {
+    const html = renderReportHtml(page());
+    expect(html).toContain('<img src="fig01-loss.svg" alt="a &lt; b" width="600" height="320">');
+    expect(html).toContain("<strong>Figure 1.</strong> a &lt; b");
+    // a tiny pixel grid is shown enlarged by a whole factor (floor(160 / 29) = 5)
+    expect(html).toContain('<img src="fig02-grid.png" alt="Grid" width="145" height="145" class="pixelated">');
+    expect(html).toContain("<strong>Figure 2.</strong>");
+    expect(html).toContain('<a href="fig01-loss.vl.json">Vega-Lite spec</a>');
+  });
+  it("shows large or non-pixelated images at their own size", () => {
+    const html = renderReportHtml(page({ items: [
+      { kind: "image", name: "Big", caption: "", file: "a.png", width: 400, height: 100, pixelated: true },
+      { kind: "image", name: "Photo", caption: "", file: "b.png", width: 20, height: 20, pixelated: false },
+    ] }));
+    expect(html).toContain('width="400" height="100" class="pixelated"');
+    expect(html).toContain('<img src="b.png" alt="Photo" width="20" height="20">');
+  });
+  it("has sections for metrics, config, items, epochs and timings, with a default Results heading", () => {
+    const html = renderReportHtml(page());
+    const headings = [...html.matchAll(/<h2>([^<]*)<\/h2>/g)].map((m) => m[1]);
+    expect(headings).toEqual(["Final metrics", "Configuration", "Results", "Filters", "Per-epoch log", "Timings"]);
+    expect(html.match(/<section/g)?.length).toBe(html.match(/<\/section>/g)?.length);
+  });
+  it("formats numbers for display and flattens nested keys", () => {
+    const html = renderReportHtml(page());
+    expect(html).toContain('<th scope="row">accuracy</th><td class="num">0.97312</td>');
+    expect(html).toContain('<th scope="row">loss</th><td class="num">NaN</td>');
+    expect(html).toContain('<th scope="row">nested.a</th>');
+    expect(html).toContain("[784, 64, 10]");
+    expect(html).toContain('<th scope="row">wallClock (s)</th><td class="num">1.5</td>');
+    expect(html).toContain("<td>x</td>");
+    const long = renderReportHtml(page({ metrics: { perUnit: Array.from({ length: 100 }, () => 0.5) } }));
+    expect(long).toContain("array of 100 (see report.json)");
+  });
+  it("omits empty sections", () => {
+    const html = renderReportHtml(page({ metrics: {}, config: {}, epochs: [], items: [], timingsMs: {} }));
+    expect(html).not.toContain("<h2>");
+    expect(html).not.toContain("<nav>");
+  });
+});
