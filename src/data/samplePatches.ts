@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { assertGreyImage, type GreyImage } from "./greyImage.js";
-import { createRandom, type Seed } from "./seededRandom.js";
+import { createRng, type Seed } from "../random/index.js";
 
 export interface SamplePatchesOptions {
   /** Side of the square patches in pixels (e.g. 8 or 16). */
@@ -43,7 +43,7 @@ export function samplePatches(images: readonly GreyImage[], opts: SamplePatchesO
       );
     }
   });
-  const rng = createRandom(opts.seed ?? 0, where);
+  const rng = createRng(opts.seed ?? 0, where);
   const d = size * size;
   const out = new Float32Array(count * d);
   for (let p = 0; p < count; p++) {

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
-import { createRandom, type Seed } from "./seededRandom.js";
+import { createRng, type Seed } from "../random/index.js";
 
 export interface SphereDatasetOptions {
   /** Number of points (default 5000, the source's setting). */
@@ -61,7 +61,7 @@ export function sphereDataset(opts: SphereDatasetOptions): SphereDataset {
   assertNumberOption(opts.lonSectors, where, "lonSectors", { integer: true, min: 1 });
   assertNumberOption(classes, where, "classes", { integer: true, min: 1 });
   const { latBands, lonSectors } = opts;
-  const rng = createRandom(opts.seed ?? 0, where);
+  const rng = createRng(opts.seed ?? 0, where);
   const pts = new Float32Array(n * 3);
   const partition = new Int32Array(n);
   for (let i = 0; i < n; i++) {

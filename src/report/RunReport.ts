@@ -72,6 +72,7 @@ function svgSize(svg: string): { width: number; height: number } {
  *   timings, tables, texts and the list of figures (non-finite numbers: see NON_FINITE_NOTE);
  * - figNN-<name>.svg (+ .vl.json spec) per plot, figNN-<name>.png per image;
  * - index.html: a self-contained page (no scripts, no network) tying them together.
+ * The report every experiment writes (SPEC.md §5: JSON of all numbers, SVG plots, PNG grids, one page).
  * Figures are numbered in the order added, which also orders the files in a listing.
  * Every add/set method validates and copies its input at once, so mistakes fail at the call;
  * nothing touches the disk until `await write()`, which may be called again after more additions.

@@ -34,6 +34,7 @@ export interface RgbaImage {
 /** Largest grid side in pixels; beyond it a PNG is more likely a mistake than a picture. */
 const MAX_SIDE = 16384;
 
+/** Checks an [r, g, b] option (integers 0..255), e.g. padColor or a mask colour. */
 export function assertRgb(value: unknown, where: string, name: string): asserts value is Rgb {
   const ok = Array.isArray(value) && value.length === 3 && value.every((c) => Number.isInteger(c) && c >= 0 && c <= 255);
   if (!ok) throw new SparsekitError(`${where}: option '${name}' must be [r, g, b] with integers 0..255, got ${JSON.stringify(value)}.`);

@@ -25,6 +25,7 @@ export const IMAGE_GRID_OPTION_KEYS = [
   "symmetric",
 ] as const;
 
+/** Checks the `symmetric` option shared by the grid functions: true, false or "auto". */
 export function checkSymmetric(value: unknown, where: string): asserts value is boolean | "auto" {
   if (value !== true && value !== false && value !== "auto") {
     throw new SparsekitError(`${where}: option 'symmetric' must be true, false or "auto", got ${JSON.stringify(value)}.`);
@@ -32,7 +33,7 @@ export function checkSymmetric(value: unknown, where: string): asserts value is 
 }
 
 /**
- * PNG of images tiled in a grid, e.g. learned filters or input samples.
+ * PNG of images tiled in a grid, e.g. learned filters or input samples (SPEC.md §5 filter/mask grids).
  * images: tensor [n, h, w, c], [n, h, w] or [n, h*w*c], or n flat HWC arrays (see readImageStack);
  * channels 1 (grey) or 3 (RGB).
  * Normalisation (see normalizeImages): default "perImage" with symmetric "auto", so signed filters

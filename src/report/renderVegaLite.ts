@@ -84,7 +84,7 @@ function urlDataSets(node: unknown, found: string[] = []): string[] {
 /**
  * Renders a Vega-Lite spec to a standalone SVG string in Node: Vega-Lite compile -> Vega View with
  * renderer "none" -> view.toSVG(). No browser or canvas is needed (text widths are estimated).
- * Data must be inline (`data: { values }`); URLs are refused.
+ * Data must be inline (`data: { values }`); URLs are refused. Plots of SPEC.md §5 reports.
  */
 export async function renderVegaLiteSvg(spec: TopLevelSpec, where = "renderVegaLiteSvg"): Promise<string> {
   const vegaSpec = compileVegaLite(spec, where);

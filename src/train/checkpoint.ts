@@ -8,7 +8,7 @@ import { SparsekitError } from "../validation/SparsekitError.js";
 import type { TrainHistory } from "./history.js";
 import type { OptimizerSpec } from "./optimizer.js";
 import { loadOptimizerState, saveOptimizerState, type OptimizerState } from "./optimizerState.js";
-import type { RngState } from "./random.js";
+import type { RngState } from "../random/index.js";
 
 /**
  * Checkpoint layout (one directory per checkpoint, written to a temporary name and renamed, then

@@ -1,4 +1,3 @@
-export { createRng, deriveSeed, Rng, type RngState } from "./random.js";
 export { fans, glorotUniform, heNormal, randomNormal, randomUniform } from "./initializers.js";
 export {
   completeOptimizerSpec,

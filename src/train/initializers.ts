@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { SparsekitError } from "../validation/SparsekitError.js";
-import type { Rng } from "./random.js";
+import type { Rng } from "../random/index.js";
 
 /**
  * Seeded weight initialisers drawn from an {@link Rng}: the same RNG state gives the same tensor,

@@ -8,7 +8,7 @@ import type { EpochRecord, StopInfo, TrainHistory } from "./history.js";
 import { completeOptimizerSpec, createOptimizer, isOptimizer, optimizerSpecOf, parseOptimizerSpec, type OptimizerSpec } from "./optimizer.js";
 import { disposeOptimizerState, importOptimizerState } from "./optimizerState.js";
 import { createProgressReporter, PROGRESS_MODES, type ProgressMode } from "./progress.js";
-import { deriveSeed, Rng } from "./random.js";
+import { deriveSeed, Rng } from "../random/index.js";
 import { TrainingDivergedError } from "./TrainingDivergedError.js";
 
 /** A minibatch: rows of `x` (and `y` when given) selected by the shuffled indices. */

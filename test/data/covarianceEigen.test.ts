@@ -1,11 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { covarianceEigen, sampleCovariance } from "../../src/data/covarianceEigen.js";
-import { createRandom } from "../../src/data/seededRandom.js";
+import { createRng } from "../../src/random/index.js";
 
 describe("sampleCovariance", () => {
   it("equals the naive two-pass formula for n not a multiple of the block size", () => {
-    const r = createRandom(5, "test");
+    const r = createRng(5, "test");
     const n = 13;
     const d = 5;
     const x = Float64Array.from({ length: n * d }, () => 100 + r.normal());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fft1d, fft2d, fftFrequency } from "../../src/data/fft.js";
-import { createRandom } from "../../src/data/seededRandom.js";
+import { createRng } from "../../src/random/index.js";
 
 function naiveDft(re: Float64Array, im: Float64Array): [Float64Array, Float64Array] {
   const n = re.length;
@@ -17,7 +17,7 @@ function naiveDft(re: Float64Array, im: Float64Array): [Float64Array, Float64Arr
 }
 
 function randomArrays(n: number, seed: number): [Float64Array, Float64Array] {
-  const r = createRandom(seed, "test");
+  const r = createRng(seed, "test");
   return [Float64Array.from({ length: n }, () => r.normal()), Float64Array.from({ length: n }, () => r.normal())];
 }
 

@@ -7,7 +7,7 @@ describe("src/data barrel", () => {
       "loadMnist", "loadMnistIdx", "readIdx", "loadIdxFile", "encodeIdx", "loadCifar10", "loadCifar10Batch",
       "loadNaturalImages", "samplePatches", "removePatchMean", "normalizeForSigmoid", "whitenImage",
       "downsampleImage", "decodeJpegGrey", "fft1d", "fft2d", "symmetricEigen", "covarianceEigen",
-      "sphereDataset", "createRandom", "disposeLabelledData", "assertGreyImage",
+      "sphereDataset", "disposeLabelledData", "assertGreyImage",
     ]) {
       expect(typeof (data as Record<string, unknown>)[name], name).toBe("function");
     }

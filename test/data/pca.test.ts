@@ -1,14 +1,14 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, describe, expect, it } from "vitest";
 import { Pca } from "../../src/data/pca.js";
-import { createRandom } from "../../src/data/seededRandom.js";
+import { createRng } from "../../src/random/index.js";
 
 // Known principal axes: u1 = (1, 1, 0)/sqrt2 with std 5, u2 = (0, 0, 1) with std 2, u3 = (1, -1, 0)/sqrt2 with std 0.5.
 const s = Math.SQRT1_2;
 const axes = [[s, s, 0], [0, 0, 1], [s, -s, 0]];
 const stds = [5, 2, 0.5];
 const n = 4000;
-const r = createRandom(11, "test");
+const r = createRng(11, "test");
 const rows = Array.from({ length: n }, () => {
   const c = stds.map((sd) => sd * r.normal());
   return [0, 1, 2].map((i) => 3 + c[0] * axes[0][i] + c[1] * axes[1][i] + c[2] * axes[2][i]);

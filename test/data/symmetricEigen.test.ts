@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { createRandom } from "../../src/data/seededRandom.js";
+import { createRng } from "../../src/random/index.js";
 import { symmetricEigen } from "../../src/data/symmetricEigen.js";
 
 function randomSymmetric(n: number, seed: number): Float64Array {
-  const r = createRandom(seed, "test");
+  const r = createRng(seed, "test");
   const a = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {

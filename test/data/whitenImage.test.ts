@@ -2,12 +2,12 @@ import { describe, expect, it } from "vitest";
 import { fft2d, fftFrequency } from "../../src/data/fft.js";
 import type { GreyImage } from "../../src/data/greyImage.js";
 import { loadNaturalImages } from "../../src/data/naturalImages.js";
-import { createRandom } from "../../src/data/seededRandom.js";
+import { createRng } from "../../src/random/index.js";
 import { whitenImage } from "../../src/data/whitenImage.js";
 
 /** Pink (1/f amplitude) noise: random phases, amplitude 1/f, back to space; real part kept. */
 function pinkNoise(width: number, height: number, seed: number): GreyImage {
-  const r = createRandom(seed, "test");
+  const r = createRng(seed, "test");
   const re = new Float64Array(width * height);
   const im = new Float64Array(width * height);
   for (let ky = 0; ky < height; ky++) {

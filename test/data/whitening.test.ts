@@ -1,11 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, describe, expect, it } from "vitest";
-import { createRandom } from "../../src/data/seededRandom.js";
+import { createRng } from "../../src/random/index.js";
 import { Whitening } from "../../src/data/whitening.js";
 
 /** n samples of d correlated features: x = z A + offset, A random with scales 0.1 .. 3. */
 function correlated(n: number, d: number, seed: number): tf.Tensor2D {
-  const r = createRandom(seed, "test");
+  const r = createRng(seed, "test");
   const a = Array.from({ length: d }, (_, i) => Array.from({ length: d }, () => r.normal() * (0.1 + (2.9 * i) / (d - 1))));
   const z = Array.from({ length: n }, () => Array.from({ length: d }, () => r.normal()));
   return tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(z), tf.tensor2d(a)), 2) as tf.Tensor2D);

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { checkpointName, listCheckpoints, readLatestCheckpoint, writeCheckpoint, type CheckpointState } from "../../src/train/checkpoint.js";
 import { createOptimizer } from "../../src/train/optimizer.js";
 import { disposeOptimizerState } from "../../src/train/optimizerState.js";
-import { createRng } from "../../src/train/random.js";
+import { createRng } from "../../src/random/index.js";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fans, glorotUniform, heNormal, randomNormal, randomUniform } from "../../src/train/initializers.js";
-import { createRng } from "../../src/train/random.js";
+import { createRng } from "../../src/random/index.js";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");

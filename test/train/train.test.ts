@@ -6,7 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { EpochRecord, TrainHistory } from "../../src/train/history.js";
 import { glorotUniform } from "../../src/train/initializers.js";
-import { createRng } from "../../src/train/random.js";
+import { createRng } from "../../src/random/index.js";
 import { train, type LossTermsFn, type TrainOptions } from "../../src/train/train.js";
 import { TrainingDivergedError } from "../../src/train/TrainingDivergedError.js";
 import { SparsekitError } from "../../src/validation/SparsekitError.js";

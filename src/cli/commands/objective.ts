@@ -63,13 +63,16 @@ export function objectiveCommand(io: CliIO): Command {
       options[meta.name] = convert(meta, flags[meta.name]);
     }
     const input = parseNumericArray(await readJsonFile(String(flags.input), "input file"), "input");
-    const result = tf.tidy(() => {
-      const x = tf.tensor(input.values, input.shape, "float32");
-      const value = entry.fn(x, options).dataSync()[0];
-      const grad = flags.grad ? tf.grad((t: tf.Tensor) => entry.fn(t, options))(x).dataSync() : undefined;
-      return { value, grad: grad ? nestArray(grad, input.shape) : undefined };
-    });
-    io.out(`${JSON.stringify(result.grad === undefined ? { value: result.value } : result)}\n`);
+    const x = tf.tensor(input.values, input.shape, "float32");
+    let result: { value: number; grad?: unknown };
+    try {
+      const value = tf.tidy(() => entry.fn(x, options).dataSync()[0]);
+      const grad = flags.grad ? tf.tidy(() => tf.grad((t: tf.Tensor) => entry.fn(t, options))(x).dataSync()) : undefined;
+      result = grad === undefined ? { value } : { value, grad: nestArray(grad, input.shape) };
+    } finally {
+      x.dispose();
+    }
+    io.out(`${JSON.stringify(result)}\n`);
   });
   return cmd;
 }

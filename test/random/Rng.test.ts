@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng, deriveSeed, Rng } from "../../src/train/random.js";
+import { createRng, deriveSeed, Rng } from "../../src/random/index.js";
 
 describe("Rng", () => {
   it("repeats its sequence for the same seed and differs for another", () => {

@@ -12,10 +12,13 @@ export interface RngState {
 
 type AleaPrng = seedrandom.StatefulPRNG<seedrandom.State.Alea>;
 
-function checkSeed(seed: unknown, where: string): asserts seed is number | string {
+/** A seed: the same seed always gives the same stream. */
+export type Seed = number | string;
+
+function checkSeed(seed: unknown, where: string, name = "seed"): asserts seed is Seed {
   const ok = (typeof seed === "number" && Number.isSafeInteger(seed)) || (typeof seed === "string" && seed !== "");
   if (!ok) {
-    throw new SparsekitError(`${where}: argument 'seed' must be a safe integer or a non-empty string, got ${JSON.stringify(seed) ?? String(seed)}.`);
+    throw new SparsekitError(`${where}: argument '${name}' must be a safe integer or a non-empty string, got ${JSON.stringify(seed) ?? String(seed)}.`);
   }
 }
 
@@ -27,9 +30,12 @@ function checkSeed(seed: unknown, where: string): asserts seed is number | strin
 export class Rng {
   private constructor(private readonly prng: AleaPrng) {}
 
-  /** New generator from an integer or string seed. */
-  static fromSeed(seed: number | string): Rng {
-    checkSeed(seed, "Rng.fromSeed");
+  /**
+   * New generator from an integer or string seed. `where` names the caller in the error for a
+   * bad seed (e.g. "loadMnist"), so users see which option was wrong.
+   */
+  static fromSeed(seed: Seed, where = "Rng.fromSeed", name = "seed"): Rng {
+    checkSeed(seed, where, name);
     return new Rng(seedrandom.alea(String(seed), { state: true }));
   }
 
@@ -96,8 +102,8 @@ export class Rng {
 }
 
 /** Shorthand for {@link Rng.fromSeed}. */
-export function createRng(seed: number | string): Rng {
-  return Rng.fromSeed(seed);
+export function createRng(seed: Seed, where?: string, name?: string): Rng {
+  return Rng.fromSeed(seed, where, name);
 }
 
 /**

@@ -1,0 +1,1 @@
+export { Rng, createRng, deriveSeed, type RngState, type Seed } from "./Rng.js";
