@@ -24,6 +24,12 @@ export {
   uninstallWasmZeroCopyKernels,
   isWasmZeroCopyInstalled,
 } from "./wasmZeroCopyKernels.js";
+export { installWasmTile, uninstallWasmTile, isWasmTileInstalled, tileInto } from "./wasmTile.js";
+export {
+  installWasmReduceGradients,
+  uninstallWasmReduceGradients,
+  isWasmReduceGradientsInstalled,
+} from "./wasmReduceGradients.js";
 export { installWasmConv2DBackpropFilter } from "./wasmConv2DBackpropFilter.js";
 export { installWasmUnsortedSegmentSum } from "./wasmUnsortedSegmentSum.js";
 export { wasmBinaryDir, WASM_BINARY_NAMES } from "./wasmBinaries.js";

@@ -1,5 +1,7 @@
 import { installWasmConv2DBackpropFilter } from "./wasmConv2DBackpropFilter.js";
 import { installWasmMatMulOverride } from "./wasmMatMulOverride.js";
+import { installWasmReduceGradients } from "./wasmReduceGradients.js";
+import { installWasmTile } from "./wasmTile.js";
 import { installWasmUnsortedSegmentSum } from "./wasmUnsortedSegmentSum.js";
 import { installWasmZeroCopyKernels } from "./wasmZeroCopyKernels.js";
 
@@ -7,21 +9,28 @@ import { installWasmZeroCopyKernels } from "./wasmZeroCopyKernels.js";
 export interface WasmPatchReport {
   matMulOverride: boolean;
   zeroCopyKernels: boolean;
+  tile: boolean;
+  reduceGradients: boolean;
   conv2DBackpropFilter: boolean;
   unsortedSegmentSum: boolean;
 }
 
 /**
- * Applies every sparsekit fix to the tfjs wasm backend: the fast transposed matmul
- * (wasmMatMulOverride.ts), buffer sharing instead of copies for Identity and same-dtype Cast
- * (wasmZeroCopyKernels.ts), and the two kernels wasm lacks for training
- * (Conv2DBackpropFilter, UnsortedSegmentSum). Idempotent. Call after `@tensorflow/tfjs-backend-wasm` is imported;
- * `initBackend` does this whenever it selects wasm.
+ * Applies every sparsekit fix to the tfjs wasm backend (each file explains its own measurement):
+ * - speed: transposed matmuls through XNNPACK (wasmMatMulOverride.ts), buffer sharing instead of
+ *   copies for Identity and same-dtype Cast (wasmZeroCopyKernels.ts), a block-copy Tile
+ *   (wasmTile.ts), Sum/Mean gradients that build their ones with the Fill kernel
+ *   (wasmReduceGradients.ts);
+ * - coverage: the kernels wasm lacks for training, Conv2DBackpropFilter and UnsortedSegmentSum.
+ * Idempotent. Call after `@tensorflow/tfjs-backend-wasm` is imported; `initBackend` does this
+ * whenever it selects wasm.
  */
 export function patchWasmBackend(): WasmPatchReport {
   return {
     matMulOverride: installWasmMatMulOverride(),
     zeroCopyKernels: installWasmZeroCopyKernels(),
+    tile: installWasmTile(),
+    reduceGradients: installWasmReduceGradients(),
     conv2DBackpropFilter: installWasmConv2DBackpropFilter(),
     unsortedSegmentSum: installWasmUnsortedSegmentSum(),
   };

@@ -31,8 +31,15 @@ export interface LbfgsOptions {
   functionTolerance?: number;
   /** Most loss-and-gradient evaluations, counting the first; integer >= 1. Default 2 * maxIterations + 25. */
   maxEvaluations?: number;
+  /**
+   * Relative rounding noise of the loss, >= 0. Default 1e-6 (float32 sums). Losses within
+   * |f| * lossNoise above the current loss are compared by slopes, not values (approximate Wolfe
+   * conditions, see wolfeLineSearch); so the loss may rise by at most that much in one iteration.
+   * 0 = exact strong Wolfe.
+   */
+  lossNoise?: number;
   /** Strong-Wolfe constants: c1 (1e-4), c2 (0.9), maxSteps per search (25). */
-  lineSearch?: WolfeLineSearchOptions;
+  lineSearch?: Omit<WolfeLineSearchOptions, "valueNoise">;
   /** Called after every iteration; return "stop" to end the run early (reason "callback"). */
   onIteration?: (info: LbfgsIterationInfo) => void | "stop";
 }
@@ -66,6 +73,7 @@ const KNOWN = [
   "gradientTolerance",
   "functionTolerance",
   "maxEvaluations",
+  "lossNoise",
   "lineSearch",
   "onIteration",
 ] as const;
@@ -128,13 +136,16 @@ function checkVariables(variables: unknown): asserts variables is tf.Variable[] 
  *
  * Direction: d = -H g with H0 = (y.s / y.y) I from the newest pair; pairs with
  * y.s <= 1e-10 y.y are skipped. First trial step: 1, except min(1, 1 / ||g||_2) on the first
- * iteration (and after a reset), when H = I. If a line search along the L-BFGS direction fails,
+ * iteration (and after a reset), when H = I. Near a minimum a float32 loss changes by less than
+ * its rounding error; within |f| * lossNoise the line search therefore judges trial points by
+ * their slopes (Hager & Zhang's approximate Wolfe conditions) instead of stalling.
+ * If a line search along the L-BFGS direction fails,
  * the memory is cleared and steepest descent is tried once before giving up.
  *
  * @param lossFn returns a float32 scalar computed from `variables`; it is called inside a tidy.
  * @param variables trainable float32 tf.Variables to optimise in place (at least one).
  * @param options see LbfgsOptions (maxIterations 400, historySize 10, gradientTolerance 1e-5,
- *   functionTolerance 1e-10, maxEvaluations 2 * maxIterations + 25, lineSearch { c1 1e-4,
+ *   functionTolerance 1e-10, maxEvaluations 2 * maxIterations + 25, lossNoise 1e-6, lineSearch { c1 1e-4,
  *   c2 0.9, maxSteps 25 }, onIteration).
  * @returns final loss and gradient norm, counts, stop reason and the loss history. The
  *   variables are left at the returned (best accepted) point, also when lossFn throws.
@@ -159,6 +170,8 @@ export function minimizeLbfgs(
   assertNumberOption(functionTolerance, WHERE, "functionTolerance", { min: 0 });
   const maxEvaluations = options.maxEvaluations ?? 2 * maxIterations + 25;
   assertNumberOption(maxEvaluations, WHERE, "maxEvaluations", { min: 1, integer: true });
+  const lossNoise = options.lossNoise ?? 1e-6;
+  assertNumberOption(lossNoise, WHERE, "lossNoise", { min: 0 });
   const ls = resolveWolfeOptions(options.lineSearch, WHERE, "lineSearch.");
   const onIteration = options.onIteration;
   if (onIteration !== undefined && typeof onIteration !== "function") {
@@ -322,6 +335,7 @@ export function minimizeLbfgs(
           c1: ls.c1,
           c2: ls.c2,
           maxSteps: Math.min(ls.maxSteps, maxEvaluations - evaluations),
+          valueNoise: lossNoise * Math.abs(f),
         });
         evaluations += search.evaluations;
         if (search.point === null) {

@@ -19,10 +19,19 @@ export interface WolfeLineSearchOptions {
   c2?: number;
   /** Most evaluations of phi this search may spend. Default 25 (as minFunc). */
   maxSteps?: number;
+  /**
+   * Absolute rounding noise eps of phi, >= 0. Default 0: exact strong Wolfe. When eps > 0, a value
+   * within phi(0) + eps is not compared with other values (differences that small are rounding,
+   * e.g. of a float32 loss); there the search decides by slopes, accepting Hager & Zhang's
+   * approximate Wolfe conditions phi'(t) <= (1 - 2 c1) |phi'(0)| (which is the Armijo condition
+   * for a quadratic) with |phi'(t)| <= c2 |phi'(0)|, and interpolating by the secant of phi'.
+   */
+  valueNoise?: number;
 }
 
 /**
- * - "wolfe": the step satisfies both strong Wolfe conditions;
+ * - "wolfe": the step satisfies both strong Wolfe conditions (with valueNoise > 0, possibly in
+ *   their approximate form, see WolfeLineSearchOptions.valueNoise);
  * - "decrease": the budget ran out, but the step returned satisfies sufficient decrease and has
  *   the lowest value seen (a usable step, as minFunc accepts it);
  * - "failed": no evaluated step improved on phi(0); `step` is 0 and `point` is null.
@@ -37,7 +46,7 @@ export interface WolfeLineSearchResult<T> {
 }
 
 const WHERE = "wolfeLineSearch";
-const KNOWN = ["c1", "c2", "maxSteps"] as const;
+const KNOWN = ["c1", "c2", "maxSteps", "valueNoise"] as const;
 
 interface Trial<T> {
   t: number;
@@ -51,7 +60,7 @@ export function resolveWolfeOptions(
   options: WolfeLineSearchOptions | undefined,
   where: string,
   prefix = "",
-): Required<WolfeLineSearchOptions> {
+): Required<Omit<WolfeLineSearchOptions, "valueNoise">> {
   assertKnownOptions(options, where, KNOWN);
   const c1 = options?.c1 ?? 1e-4;
   const c2 = options?.c2 ?? 0.9;
@@ -91,6 +100,16 @@ export function cubicMinimizer(
   return Math.min(Math.max(t, lo), hi);
 }
 
+/**
+ * Minimiser of the quadratic whose derivative is the secant through (t1, g1) and (t2, g2),
+ * clamped to [lo, hi]; `fallback` when the slopes do not increase (no minimiser).
+ */
+function secantMinimizer(t1: number, g1: number, t2: number, g2: number, lo: number, hi: number, fallback: number): number {
+  const t = t1 - (g1 * (t2 - t1)) / (g2 - g1);
+  if (!((g2 - g1) / (t2 - t1) > 0) || !Number.isFinite(t)) return fallback;
+  return Math.min(Math.max(t, lo), hi);
+}
+
 function finite<T>(p: LineSearchPoint<T>): boolean {
   return Number.isFinite(p.value) && Number.isFinite(p.slope);
 }
@@ -107,6 +126,8 @@ function finite<T>(p: LineSearchPoint<T>): boolean {
  * interpolates inside the bracket and falls back to a point 10% inside it when the cubic makes
  * too little progress. A non-finite phi(t) or phi'(t) is treated as "too far": the search
  * backtracks (halves towards the last finite step) and never extrapolates past it again.
+ * With `valueNoise` > 0, values that close to phi(0) are judged by slopes (Hager & Zhang 2005,
+ * approximate Wolfe conditions), so a float32 loss near a minimum does not stall the search.
  *
  * @param phi evaluates the line function at t (each call counts against `maxSteps`).
  * @param start phi(0) and phi'(0); phi'(0) must be < 0 (a descent direction).
@@ -123,6 +144,8 @@ export function wolfeLineSearch<T>(
     throw new SparsekitError(`${WHERE}: argument 'phi' must be a function t => { value, slope, data }, got ${typeof phi}.`);
   }
   const { c1, c2, maxSteps } = resolveWolfeOptions(options, WHERE);
+  const eps = options?.valueNoise ?? 0;
+  assertNumberOption(eps, WHERE, "valueNoise", { min: 0 });
   const f0 = start?.value;
   const g0 = start?.slope;
   if (typeof f0 !== "number" || !Number.isFinite(f0)) {
@@ -138,7 +161,15 @@ export function wolfeLineSearch<T>(
   }
 
   let evaluations = 0;
-  const armijo = (t: number, v: number): boolean => v <= f0 + c1 * t * g0;
+  // Values within the noise band above phi(0) carry no usable differences: decide by slopes there.
+  const noisy = (v: number): boolean => eps > 0 && v <= f0 + eps;
+  const decrease = (t: number, v: number, s: number): boolean =>
+    v <= f0 + c1 * t * g0 || (noisy(v) && s <= -(1 - 2 * c1) * g0);
+  const higher = (v: number, ref: number): boolean => v >= ref && !(noisy(v) && noisy(ref));
+  const interpolate = (p: Trial<T>, q: Trial<T>, lo: number, hi: number, fallback: number): number =>
+    noisy(p.value) && noisy(q.value)
+      ? secantMinimizer(p.t, p.slope, q.t, q.slope, lo, hi, fallback)
+      : cubicMinimizer(p.t, p.value, p.slope, q.t, q.value, q.slope, lo, hi, fallback);
   const curvature = (s: number): boolean => Math.abs(s) <= -c2 * g0;
   const done = (trial: Trial<T>, status: LineSearchStatus): WolfeLineSearchResult<T> =>
     trial.point === null || trial.t <= 0
@@ -163,7 +194,7 @@ export function wolfeLineSearch<T>(
     }
     finiteTrials++;
     const cur: Trial<T> = { t, value: p.value, slope: p.slope, point: p };
-    if (!armijo(t, p.value) || (finiteTrials > 1 && p.value >= prev.value)) {
+    if (!decrease(t, p.value, p.slope) || (finiteTrials > 1 && higher(p.value, prev.value))) {
       lo = prev;
       hi = cur;
       break;
@@ -177,7 +208,7 @@ export function wolfeLineSearch<T>(
     // Extrapolate: the minimum lies beyond t.
     const minStep = t + 0.01 * (t - prev.t);
     const maxStep = Number.isFinite(tBad) ? t + 0.5 * (tBad - t) : 10 * t;
-    const next = cubicMinimizer(prev.t, prev.value, prev.slope, t, p.value, p.slope, minStep, maxStep, maxStep);
+    const next = interpolate(prev, cur, minStep, maxStep, maxStep);
     prev = cur;
     t = next;
   }
@@ -196,7 +227,7 @@ export function wolfeLineSearch<T>(
     if (width <= 1e-14 * Math.max(1, b)) break; // bracket has collapsed to rounding level
     let tz =
       Number.isFinite(hi.value) && Number.isFinite(hi.slope)
-        ? cubicMinimizer(lo.t, lo.value, lo.slope, hi.t, hi.value, hi.slope, a, b, a + 0.5 * width)
+        ? interpolate(lo, hi, a, b, a + 0.5 * width)
         : a + 0.5 * width;
     // minFunc's safeguard: keep trials away from the bracket ends.
     if (Math.min(b - tz, tz - a) / width < 0.1) {
@@ -212,7 +243,7 @@ export function wolfeLineSearch<T>(
     const p = phi(tz);
     evaluations++;
     const cur: Trial<T> = { t: tz, value: p.value, slope: p.slope, point: p };
-    if (!finite(p) || !armijo(tz, p.value) || p.value >= lo.value) {
+    if (!finite(p) || !decrease(tz, p.value, p.slope) || higher(p.value, lo.value)) {
       hi = cur;
     } else {
       if (curvature(p.slope)) return done(cur, "wolfe");

@@ -1,0 +1,16 @@
+import { SparsekitError } from "../validation/SparsekitError.js";
+import type { Experiment } from "./Experiment.js";
+
+/** Every experiment `sparsekit run <name>` knows, by name. */
+export const experimentRegistry: Record<string, Experiment> = {
+  // one line per experiment, e.g.  [saePatches.name]: saePatches as unknown as Experiment,
+};
+
+export function getExperiment(name: string): Experiment {
+  const e = experimentRegistry[name];
+  if (!e) {
+    const known = Object.keys(experimentRegistry);
+    throw new SparsekitError(`unknown experiment '${name}'; known experiments: ${known.length ? known.join(", ") : "(none)"}.`);
+  }
+  return e;
+}

@@ -1,0 +1,89 @@
+import * as tf from "@tensorflow/tfjs";
+import { loadTensorMap, saveTensorMap } from "../io/index.js";
+import { SparsekitError } from "../validation/SparsekitError.js";
+
+/** File stem of a saved model inside its directory: `model.json` + `model.bin`. */
+const MODEL_FILE = "model";
+
+/**
+ * The small shared base of sparsekit's own models: named tf.Variables, a plain-JSON config, and
+ * a snapshot of the initial values so every report can show how far training moved each weight
+ * (SPEC §1.2: ||W - W0|| / ||W0|| exposes an encoder left at its random start). Saves to and
+ * loads from a directory in pure Node (no tfjs-node).
+ */
+export abstract class VariableModel<Config extends object> {
+  /** Model kind written to disk, checked on load (e.g. "SparseAutoencoder"). */
+  abstract readonly kind: string;
+  private initial: Record<string, tf.Tensor> = {};
+
+  protected constructor(
+    readonly config: Config,
+    readonly variables: Record<string, tf.Variable>,
+  ) {
+    this.snapshotInitial();
+  }
+
+  /** Records the current values as the reference point of {@link relativeChange}. */
+  snapshotInitial(): void {
+    for (const t of Object.values(this.initial)) t.dispose();
+    this.initial = Object.fromEntries(Object.entries(this.variables).map(([k, v]) => [k, tf.keep(v.clone())]));
+  }
+
+  /** ||W - W0||_F / ||W0||_F for variable `name` since construction (or the last snapshot). */
+  relativeChange(name: string): number {
+    const v = this.variables[name];
+    const w0 = this.initial[name];
+    if (!v || !w0) throw new SparsekitError(`${this.kind}.relativeChange: unknown variable '${name}'; known: ${Object.keys(this.variables).join(", ")}.`);
+    return tf.tidy(() => {
+      const num = tf.norm(tf.sub(v, w0)).dataSync()[0];
+      const den = tf.norm(w0).dataSync()[0];
+      return den === 0 ? (num === 0 ? 0 : Infinity) : num / den;
+    });
+  }
+
+  /** All trainable variables, in a fixed order. */
+  trainableVariables(): tf.Variable[] {
+    return Object.values(this.variables);
+  }
+
+  /** Writes `dir/model.json` (kind, config, initial-weight snapshot names) and `dir/model.bin`. */
+  async save(dir: string): Promise<void> {
+    const named: Record<string, tf.Tensor> = { ...this.variables };
+    for (const [k, t] of Object.entries(this.initial)) named[`initial.${k}`] = t;
+    await saveTensorMap(dir, MODEL_FILE, named, { kind: this.kind, config: this.config });
+  }
+
+  /**
+   * Reads a directory written by {@link save}: checks the kind and returns the config and the
+   * variable values (initial snapshots restored too), for a subclass's static `load`.
+   */
+  protected static async readSaved(
+    dir: string,
+    kind: string,
+  ): Promise<{ config: unknown; values: Record<string, tf.Tensor>; initial: Record<string, tf.Tensor> }> {
+    const loaded = await loadTensorMap(dir, MODEL_FILE);
+    if (loaded.metadata.kind !== kind) {
+      for (const t of Object.values(loaded.tensors)) t.dispose();
+      throw new SparsekitError(`${kind}.load: '${dir}' holds a ${String(loaded.metadata.kind)}, not a ${kind}.`);
+    }
+    const values: Record<string, tf.Tensor> = {};
+    const initial: Record<string, tf.Tensor> = {};
+    for (const [k, t] of Object.entries(loaded.tensors)) {
+      if (k.startsWith("initial.")) initial[k.slice("initial.".length)] = t;
+      else values[k] = t;
+    }
+    return { config: loaded.metadata.config, values, initial };
+  }
+
+  /** Replaces the initial-value snapshot (used after loading a saved model). */
+  protected restoreInitial(initial: Record<string, tf.Tensor>): void {
+    for (const t of Object.values(this.initial)) t.dispose();
+    this.initial = Object.fromEntries(Object.entries(initial).map(([k, t]) => [k, tf.keep(t)]));
+  }
+
+  dispose(): void {
+    for (const v of Object.values(this.variables)) v.dispose();
+    for (const t of Object.values(this.initial)) t.dispose();
+    this.initial = {};
+  }
+}

@@ -1,0 +1,1 @@
+export { VariableModel } from "./VariableModel.js";
