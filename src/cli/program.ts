@@ -3,6 +3,7 @@ import { SparsekitError } from "../validation/SparsekitError.js";
 import { objectiveCommand } from "./commands/objective.js";
 import { infoCommand } from "./commands/info.js";
 import { benchCommand } from "./commands/bench.js";
+import { runCommand } from "./commands/run.js";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIO } from "./io.js";
 import { UsageError } from "./UsageError.js";
 import { initBackend, type BackendName } from "../backend/index.js";
@@ -27,6 +28,7 @@ function buildProgram(io: CliIO): Command {
   program.addCommand(infoCommand(io));
   program.addCommand(benchCommand(io));
   program.addCommand(objectiveCommand(io));
+  program.addCommand(runCommand(io));
   return program;
 }
 

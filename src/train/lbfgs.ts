@@ -172,6 +172,9 @@ export function minimizeLbfgs(
   assertNumberOption(maxEvaluations, WHERE, "maxEvaluations", { min: 1, integer: true });
   const lossNoise = options.lossNoise ?? 1e-6;
   assertNumberOption(lossNoise, WHERE, "lossNoise", { min: 0 });
+  if (options.lineSearch && typeof options.lineSearch === "object" && "valueNoise" in options.lineSearch) {
+    throw new SparsekitError(`${WHERE}: unknown option 'lineSearch.valueNoise'; set the relative 'lossNoise' instead.`);
+  }
   const ls = resolveWolfeOptions(options.lineSearch, WHERE, "lineSearch.");
   const onIteration = options.onIteration;
   if (onIteration !== undefined && typeof onIteration !== "function") {

@@ -55,9 +55,13 @@ function solveSpd(M: number[][], r: number[]): number[] {
 }
 
 describe("minimizeLbfgs", () => {
-  it.each([2, 10])("minimises the %i-D Rosenbrock function from (-1.2, 1, ...) to all-ones", (n) => {
+  it.each([
+    [2, 1e-6],
+    [10, 1e-6],
+    [10, 0],
+  ])("minimises the %i-D Rosenbrock function from (-1.2, 1, ...) to all-ones (lossNoise %s)", (n, lossNoise) => {
     const w = tf.variable(tf.tensor1d(Array.from({ length: n }, (_, i) => (i % 2 === 0 ? -1.2 : 1))));
-    const r = minimizeLbfgs(rosenbrock(w), [w], { maxIterations: 500 });
+    const r = minimizeLbfgs(rosenbrock(w), [w], { maxIterations: 500, lossNoise });
     expect(r.converged).toBe(true);
     expect(["gradientTolerance", "functionTolerance"]).toContain(r.reason);
     for (const v of w.dataSync()) expect(Math.abs(v - 1)).toBeLessThan(1e-4);
@@ -272,6 +276,8 @@ describe("minimizeLbfgs", () => {
       expect(() => minimizeLbfgs(loss, [w], { historySize: 0 })).toThrow(/'historySize' must be an integer, >= 1, got 0/);
       expect(() => minimizeLbfgs(loss, [w], { gradientTolerance: NaN })).toThrow(/'gradientTolerance'/);
       expect(() => minimizeLbfgs(loss, [w], { maxEvaluations: 0 })).toThrow(/'maxEvaluations'/);
+      expect(() => minimizeLbfgs(loss, [w], { lossNoise: -1e-6 })).toThrow(/'lossNoise' must be a finite number, >= 0/);
+      expect(() => minimizeLbfgs(loss, [w], { lineSearch: { valueNoise: 1 } } as never)).toThrow(/unknown option 'lineSearch.valueNoise'; set the relative 'lossNoise'/);
       expect(() => minimizeLbfgs(loss, [w], { lineSearch: { maxSteps: 1.5 } })).toThrow(/'lineSearch.maxSteps'/);
       expect(() => minimizeLbfgs(loss, [w], { maxIter: 5 } as never)).toThrow(/unknown option 'maxIter'/);
       expect(() => minimizeLbfgs(loss, [w], { onIteration: 3 } as never)).toThrow(/'onIteration' must be a function/);

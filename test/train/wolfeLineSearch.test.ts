@@ -67,6 +67,30 @@ describe("wolfeLineSearch", () => {
     expectStrongWolfe(barrier, r.step, 1e-4, 0.1);
   });
 
+  it("with valueNoise, judges points by slope where value differences are rounding noise", () => {
+    // A very flat quadratic (minimum at t = 1) plus noise 100x larger than its decrease, like a
+    // float32 loss near a minimum.
+    const flat: Fn = {
+      f: (t) => 1 + 1e-9 * (t - 1) ** 2 + 1e-7 * Math.sin(1e6 * t + 0.3),
+      df: (t) => 2e-9 * (t - 1),
+    };
+    const start = { value: flat.f(0), slope: flat.df(0) };
+    const starts = [0.01, 0.03, 0.3, 3, 10, 30];
+    const exact = starts.map((t0) => wolfeLineSearch(line(flat), start, t0));
+    const tolerant = starts.map((t0) => wolfeLineSearch(line(flat), start, t0, { valueNoise: 1e-6 }));
+    // Exact value comparisons are fooled by the noise on some starts ...
+    expect(exact.filter((r) => r.status !== "wolfe").length).toBeGreaterThanOrEqual(2);
+    // ... slope-based ones find an approximate Wolfe point every time, in at most 2 evaluations.
+    for (const r of tolerant) {
+      expect(r.status).toBe("wolfe");
+      expect(r.evaluations).toBeLessThanOrEqual(2);
+      expect(Math.abs(flat.df(r.step))).toBeLessThanOrEqual(0.9 * Math.abs(start.slope));
+      expect(flat.df(r.step)).toBeLessThanOrEqual((1 - 2e-4) * Math.abs(start.slope));
+      expect(flat.f(r.step)).toBeLessThanOrEqual(start.value + 1e-6);
+    }
+    expect(() => wolfeLineSearch(line(flat), start, 1, { valueNoise: -1 })).toThrow(/option 'valueNoise' must be/);
+  });
+
   it("reports failure (step 0, no point) when no trial improves on phi(0)", () => {
     // The caller claims slope -1 but phi increases: a wrong gradient.
     const liar = (t: number): LineSearchPoint<null> => ({ value: t, slope: 1, data: null });
