@@ -233,7 +233,7 @@ export function minimizeLbfgs(
     const data = packed.dataSync();
     packed.dispose();
     const grad = new Float64Array(n);
-    for (let i = 0; i < n; i++) grad[i] = data[i + 1];
+    grad.set(data.subarray(1, n + 1));
     return { value: data[0], grad };
   };
 
@@ -241,8 +241,7 @@ export function minimizeLbfgs(
   const assign = (x: Float64Array): void => {
     let off = 0;
     variables.forEach((v, i) => {
-      const values = new Float32Array(sizes[i]);
-      for (let j = 0; j < sizes[i]; j++) values[j] = x[off + j];
+      const values = new Float32Array(x.subarray(off, off + sizes[i])); // rounds to float32
       off += sizes[i];
       const t = tf.tensor(values, v.shape, "float32");
       v.assign(t);

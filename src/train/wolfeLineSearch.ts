@@ -170,7 +170,7 @@ export function wolfeLineSearch<T>(
     noisy(p.value) && noisy(q.value)
       ? secantMinimizer(p.t, p.slope, q.t, q.slope, lo, hi, fallback)
       : cubicMinimizer(p.t, p.value, p.slope, q.t, q.value, q.slope, lo, hi, fallback);
-  const curvature = (s: number): boolean => true;
+  const curvature = (s: number): boolean => Math.abs(s) <= -c2 * g0;
   const done = (trial: Trial<T>, status: LineSearchStatus): WolfeLineSearchResult<T> =>
     trial.point === null || trial.t <= 0
       ? { step: 0, point: null, evaluations, status: "failed" }
