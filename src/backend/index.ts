@@ -19,11 +19,7 @@ export {
   uninstallWasmMatMulOverride,
   isWasmMatMulOverrideInstalled,
 } from "./wasmMatMulOverride.js";
-export {
-  installWasmZeroCopyKernels,
-  uninstallWasmZeroCopyKernels,
-  isWasmZeroCopyInstalled,
-} from "./wasmZeroCopyKernels.js";
+export { installWasmCastIdentity, uninstallWasmCastIdentity, isWasmCastIdentityInstalled } from "./wasmCastIdentity.js";
 export { installWasmTile, uninstallWasmTile, isWasmTileInstalled, tileInto } from "./wasmTile.js";
 export {
   installWasmReduceGradients,

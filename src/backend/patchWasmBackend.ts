@@ -1,14 +1,14 @@
+import { installWasmCastIdentity } from "./wasmCastIdentity.js";
 import { installWasmConv2DBackpropFilter } from "./wasmConv2DBackpropFilter.js";
 import { installWasmMatMulOverride } from "./wasmMatMulOverride.js";
 import { installWasmReduceGradients } from "./wasmReduceGradients.js";
 import { installWasmTile } from "./wasmTile.js";
 import { installWasmUnsortedSegmentSum } from "./wasmUnsortedSegmentSum.js";
-import { installWasmZeroCopyKernels } from "./wasmZeroCopyKernels.js";
 
 /** Which sparsekit fixes were applied by this call (all false on a repeated call). */
 export interface WasmPatchReport {
   matMulOverride: boolean;
-  zeroCopyKernels: boolean;
+  castIdentity: boolean;
   tile: boolean;
   reduceGradients: boolean;
   conv2DBackpropFilter: boolean;
@@ -18,9 +18,11 @@ export interface WasmPatchReport {
 /**
  * Applies every sparsekit fix to the tfjs wasm backend (each file explains its own measurement):
  * - speed: transposed matmuls through XNNPACK (wasmMatMulOverride.ts), buffer sharing instead of
- *   copies for Identity and same-dtype Cast (wasmZeroCopyKernels.ts), a block-copy Tile
+ *   copies for Identity and same-dtype Cast (wasmCastIdentity.ts), a block-copy Tile
  *   (wasmTile.ts), Sum/Mean gradients that build their ones with the Fill kernel
  *   (wasmReduceGradients.ts);
+ * - correctness: fused matmul bias on the transposed/batched path (wasmMatMulOverride.ts), cast
+ *   to bool (wasmCastIdentity.ts);
  * - coverage: the kernels wasm lacks for training, Conv2DBackpropFilter and UnsortedSegmentSum.
  * Idempotent. Call after `@tensorflow/tfjs-backend-wasm` is imported; `initBackend` does this
  * whenever it selects wasm.
@@ -28,7 +30,7 @@ export interface WasmPatchReport {
 export function patchWasmBackend(): WasmPatchReport {
   return {
     matMulOverride: installWasmMatMulOverride(),
-    zeroCopyKernels: installWasmZeroCopyKernels(),
+    castIdentity: installWasmCastIdentity(),
     tile: installWasmTile(),
     reduceGradients: installWasmReduceGradients(),
     conv2DBackpropFilter: installWasmConv2DBackpropFilter(),

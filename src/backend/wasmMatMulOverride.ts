@@ -5,9 +5,15 @@ import * as tf from "@tensorflow/tfjs";
  * naive loop (~1-2 GFLOP/s measured here) while the plain case goes to XNNPACK (~15-30
  * GFLOP/s). Every backward pass of a dense layer multiplies by a transposed operand, so
  * training was ~10x slower than it should be. The override materialises the transposed operand
- * with the wasm Transpose kernel (memory-bound, well under 1 ms for layer-sized matrices) and
- * calls the original kernel with transposeA = transposeB = false. Results are the same
- * products, summed in a different order (float32 rounding differences only).
+ * with the wasm Transpose kernel (memory-bound, ~1 ms for a 256x784 matrix) and calls the
+ * original kernel with transposeA = transposeB = false. Results are the same products, summed in
+ * a different order (float32 rounding differences only).
+ *
+ * It also fixes a wrong result: that naive loop indexes a fused bias by (row * N + col) clamped
+ * to N - 1, so every row but the first gets bias[N - 1] (stock tfjs 4.22: any transposed or
+ * batched tf.fused.matMul with a bias is wrong on wasm). Unbatched products now avoid the loop;
+ * batched fused products (the loop is still the only batched path) run without bias and
+ * activation, which are then applied with the Add and activation kernels.
  */
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
@@ -26,34 +32,82 @@ function swapLastTwo(rank: number): number[] {
   return perm;
 }
 
-function withMaterialisedTransposes(original: tf.KernelFunc, transpose: tf.KernelFunc): MarkedKernelFunc {
+/** Kernel functions the override composes; looked up once, when it is installed. */
+interface Helpers {
+  transpose: tf.KernelFunc;
+  add: tf.KernelFunc;
+  activations: Partial<Record<string, tf.KernelFunc>>;
+}
+
+const ACTIVATION_KERNELS: Record<string, string> = {
+  relu: "Relu",
+  relu6: "Relu6",
+  sigmoid: "Sigmoid",
+  elu: "Elu",
+  leakyrelu: "LeakyRelu",
+  prelu: "Prelu",
+};
+
+function isBatched(x: tf.TensorInfo): boolean {
+  return x.shape.slice(0, -2).some((d) => d > 1);
+}
+
+function withMaterialisedTransposes(original: tf.KernelFunc, helpers: Helpers, fused: boolean): MarkedKernelFunc {
   const kernelFunc: MarkedKernelFunc = (args: KernelArgs): KernelOut => {
     const attrs = args.attrs ?? {};
     const transposeA = Boolean(attrs.transposeA);
     const transposeB = Boolean(attrs.transposeB);
-    if (!transposeA && !transposeB) return original(args);
+    const a = args.inputs.a as tf.TensorInfo;
+    const b = args.inputs.b as tf.TensorInfo;
+    const bias = args.inputs.bias as tf.TensorInfo | undefined;
+    const activation = String(attrs.activation ?? "linear");
+    const epilogue = fused && (isBatched(a) || isBatched(b)) && (bias != null || activation !== "linear");
+    if (!transposeA && !transposeB && !epilogue) return original(args);
 
     const backend = args.backend as unknown as WasmLikeBackend;
     const temps: tf.TensorInfo[] = [];
-    const materialise = (x: tf.TensorInfo): tf.TensorInfo => {
-      const t = transpose({ inputs: { x }, backend: args.backend, attrs: { perm: swapLastTwo(x.shape.length) } }) as tf.TensorInfo;
+    const keep = (t: tf.TensorInfo): tf.TensorInfo => {
       temps.push(t);
       return t;
     };
-    const a = args.inputs.a as tf.TensorInfo;
-    const b = args.inputs.b as tf.TensorInfo;
+    const materialise = (x: tf.TensorInfo): tf.TensorInfo =>
+      keep(helpers.transpose({ inputs: { x }, backend: args.backend, attrs: { perm: swapLastTwo(x.shape.length) } }) as tf.TensorInfo);
     try {
-      return original({
-        inputs: { ...args.inputs, a: transposeA ? materialise(a) : a, b: transposeB ? materialise(b) : b },
-        backend: args.backend,
-        attrs: { ...attrs, transposeA: false, transposeB: false },
-      });
+      const inputs: Record<string, tf.TensorInfo> = { ...args.inputs, a: transposeA ? materialise(a) : a, b: transposeB ? materialise(b) : b };
+      const plainAttrs = { ...attrs, transposeA: false, transposeB: false };
+      if (!epilogue) return original({ inputs, backend: args.backend, attrs: plainAttrs });
+
+      const { bias: _bias, preluActivationWeights, ...matInputs } = inputs;
+      let out = original({ inputs: matInputs, backend: args.backend, attrs: { ...plainAttrs, activation: "linear" } }) as tf.TensorInfo;
+      if (bias != null) {
+        keep(out);
+        out = helpers.add({ inputs: { a: out, b: bias }, backend: args.backend, attrs: {} }) as tf.TensorInfo;
+      }
+      if (activation !== "linear") {
+        const act = helpers.activations[activation];
+        if (act === undefined) throw new Error(`_FusedMatMul: activation '${activation}' has no wasm kernel`);
+        keep(out);
+        out =
+          activation === "prelu"
+            ? (act({ inputs: { x: out, alpha: preluActivationWeights as tf.TensorInfo }, backend: args.backend, attrs: {} }) as tf.TensorInfo)
+            : (act({ inputs: { x: out }, backend: args.backend, attrs: { alpha: attrs.leakyreluAlpha ?? 0.2 } }) as tf.TensorInfo);
+      }
+      return out;
     } finally {
       for (const t of temps) backend.disposeData(t.dataId);
     }
   };
   kernelFunc[OVERRIDE_MARK] = original;
   return kernelFunc;
+}
+
+function lookupHelpers(): Helpers | undefined {
+  const transpose = tf.getKernel("Transpose", "wasm")?.kernelFunc;
+  const add = tf.getKernel("Add", "wasm")?.kernelFunc;
+  if (transpose === undefined || add === undefined) return undefined;
+  const activations: Helpers["activations"] = {};
+  for (const [name, kernel] of Object.entries(ACTIVATION_KERNELS)) activations[name] = tf.getKernel(kernel, "wasm")?.kernelFunc;
+  return { transpose, add, activations };
 }
 
 /** True when both wasm matmul kernels currently carry the sparsekit override. */
@@ -66,14 +120,14 @@ export function isWasmMatMulOverrideInstalled(): boolean {
 
 /**
  * Replaces the wasm BatchMatMul and _FusedMatMul kernels with versions that never hit the slow
- * transposed path (see the comment at the top of this file). Idempotent; a no-op returning
+ * transposed path and apply a batched fused bias correctly (see the top of this file). Idempotent; a no-op returning
  * false when the wasm kernels are not registered (tfjs-backend-wasm not imported). Works before
  * or after the wasm backend is initialised: the original setup function is kept, so tfjs
  * still runs it when it initialises the backend.
  */
 export function installWasmMatMulOverride(): boolean {
-  const transposeKernel = tf.getKernel("Transpose", "wasm");
-  if (transposeKernel === undefined) return false;
+  const helpers = lookupHelpers();
+  if (helpers === undefined) return false;
   let changed = false;
   for (const name of MATMUL_KERNELS) {
     const current = tf.getKernel(name, "wasm");
@@ -81,7 +135,7 @@ export function installWasmMatMulOverride(): boolean {
     if ((current.kernelFunc as MarkedKernelFunc)[OVERRIDE_MARK] !== undefined) continue;
     const replacement: tf.KernelConfig = {
       ...current,
-      kernelFunc: withMaterialisedTransposes(current.kernelFunc, transposeKernel.kernelFunc),
+      kernelFunc: withMaterialisedTransposes(current.kernelFunc, helpers, name === "_FusedMatMul"),
     };
     tf.unregisterKernel(name, "wasm");
     tf.registerKernel(replacement);

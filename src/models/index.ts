@@ -1,2 +1,13 @@
 export { VariableModel } from "./VariableModel.js";
 export { corruptInput, CORRUPTION_KINDS, type CorruptInputOptions, type CorruptionKind } from "./corruptInput.js";
+export {
+  OvrEncoder,
+  resolveOvrEncoderConfig,
+  type OvrEncoderConfig,
+  type OvrEncoderCost,
+  type OvrEncoderEpoch,
+  type OvrEncoderFitOptions,
+  type OvrEncoderFitResult,
+  type OvrEncoderGradients,
+  type ResolvedOvrEncoderConfig,
+} from "./OvrEncoder.js";

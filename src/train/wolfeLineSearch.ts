@@ -225,6 +225,9 @@ export function wolfeLineSearch<T>(
     const b = Math.max(lo.t, hi.t);
     const width = b - a;
     if (width <= 1e-14 * Math.max(1, b)) break; // bracket has collapsed to rounding level
+    // Noise-level values made this bracket (slopes have one sign across it, so phi' cannot
+    // locate a Wolfe point inside) and values can no longer tell its points apart: keep lo.
+    if (eps > 0 && lo.t > 0 && lo.slope * hi.slope > 0 && width * Math.abs(lo.slope) <= eps) break;
     let tz =
       Number.isFinite(hi.value) && Number.isFinite(hi.slope)
         ? interpolate(lo, hi, a, b, a + 0.5 * width)

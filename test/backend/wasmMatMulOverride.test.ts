@@ -139,4 +139,22 @@ describe("wasm matmul override", () => {
     expect(isWasmMatMulOverrideInstalled()).toBe(true);
     expectClose(patched, stock);
   });
+
+  it("replaces a stock kernel that gets a transposed fused bias wrong (why the override exists)", async () => {
+    const av = seededValues(4 * 3, 50);
+    const bv = seededValues(4 * 5, 51);
+    const bias = seededValues(5, 52);
+    const f = () =>
+      tf.fused.matMul({ a: tf.tensor2d(av, [4, 3]), b: tf.tensor2d(bv, [4, 5]), transposeA: true, bias: tf.tensor1d(bias) });
+    const [cpu] = await valuesOn("cpu", f);
+    uninstallWasmMatMulOverride();
+    const [stock] = await valuesOn("wasm", f);
+    installWasmMatMulOverride();
+    const [patched] = await valuesOn("wasm", f);
+    expectClose(patched, cpu);
+    // tfjs-backend-wasm 4.22 adds bias[N - 1] instead of bias[col] to every row after the first.
+    expectClose(stock.subarray(0, 5), cpu.subarray(0, 5));
+    const maxRowError = Math.max(...Array.from(stock.subarray(5), (v, i) => Math.abs(v - cpu[5 + i])));
+    expect(maxRowError).toBeGreaterThan(1e-3);
+  });
 });

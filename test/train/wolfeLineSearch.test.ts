@@ -91,6 +91,23 @@ describe("wolfeLineSearch", () => {
     expect(() => wolfeLineSearch(line(flat), start, 1, { valueNoise: -1 })).toThrow(/option 'valueNoise' must be/);
   });
 
+  it("with valueNoise, stops zooming into a bracket made only by a noise jump in the values", () => {
+    // phi' = -1e-6 everywhere (no Wolfe point exists), but the value jumps by 5e-6 at t = 0.5:
+    // value noise larger than eps, like a float32 sum. Exact zooming would spend all maxSteps.
+    const calls: number[] = [];
+    const jump = (t: number): LineSearchPoint<number> => {
+      calls.push(t);
+      return { value: 1 - 1e-6 * t + (t >= 0.5 ? 5e-6 : 0), slope: -1e-6, data: t };
+    };
+    const r = wolfeLineSearch(jump, { value: 1, slope: -1e-6 }, 1, { valueNoise: 1e-6, maxSteps: 25 });
+    expect(r.status).toBe("decrease");
+    expect(r.step).toBeGreaterThan(0);
+    expect(r.step).toBeLessThan(0.5);
+    expect(r.evaluations).toBeLessThanOrEqual(5);
+    const exact = wolfeLineSearch(jump, { value: 1, slope: -1e-6 }, 1, { maxSteps: 25 });
+    expect(exact.evaluations).toBeGreaterThan(r.evaluations);
+  });
+
   it("reports failure (step 0, no point) when no trial improves on phi(0)", () => {
     // The caller claims slope -1 but phi increases: a wrong gradient.
     const liar = (t: number): LineSearchPoint<null> => ({ value: t, slope: 1, data: null });

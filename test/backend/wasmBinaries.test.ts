@@ -1,0 +1,34 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { configureWasmPaths, WASM_BINARY_NAMES, wasmBinaryDir, type WasmModuleLike } from "../../src/backend/wasmBinaries.js";
+
+describe("wasm binaries", () => {
+  it("resolves the installed package's dist folder, whatever the working directory", () => {
+    const cwd = process.cwd();
+    try {
+      process.chdir(path.parse(cwd).root);
+      const dir = wasmBinaryDir();
+      expect(path.isAbsolute(dir)).toBe(true);
+      expect(dir.endsWith(path.sep)).toBe(true);
+      for (const f of WASM_BINARY_NAMES) expect(existsSync(dir + f)).toBe(true);
+      const pkgMain = createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm");
+      expect(dir).toBe(path.dirname(pkgMain) + path.sep);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it("configures a module's paths once", () => {
+    const calls: string[] = [];
+    const fake: WasmModuleLike = {
+      setWasmPaths: (p) => void calls.push(p),
+      setThreadsCount: () => undefined,
+      getThreadsCount: () => 1,
+    };
+    configureWasmPaths(fake);
+    configureWasmPaths(fake);
+    expect(calls).toEqual([wasmBinaryDir()]);
+  });
+});

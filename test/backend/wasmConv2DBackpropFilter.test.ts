@@ -1,0 +1,75 @@
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { initBackend } from "../../src/backend/initBackend.js";
+import { installWasmConv2DBackpropFilter } from "../../src/backend/wasmConv2DBackpropFilter.js";
+import { backendBuffers, expectClose, seededValues, sizeOf, valuesOn } from "./backendTestUtils.js";
+
+beforeAll(async () => {
+  await initBackend({ backend: "wasm" });
+});
+
+interface Case {
+  x: [number, number, number, number];
+  filter: [number, number, number, number];
+  strides: [number, number] | number;
+  pad: "valid" | "same" | number;
+}
+
+const CASES: Case[] = [
+  { x: [2, 5, 5, 1], filter: [3, 3, 1, 2], strides: 1, pad: "valid" },
+  { x: [1, 6, 7, 3], filter: [3, 2, 3, 4], strides: 1, pad: "same" },
+  { x: [3, 7, 6, 2], filter: [3, 3, 2, 3], strides: [2, 2], pad: "same" },
+  { x: [2, 8, 8, 2], filter: [2, 3, 2, 2], strides: [2, 1], pad: "valid" },
+  { x: [1, 5, 5, 2], filter: [3, 3, 2, 1], strides: 1, pad: 1 },
+];
+
+describe("wasm Conv2DBackpropFilter", () => {
+  it("is registered by initBackend, idempotently", () => {
+    expect(tf.getKernel("Conv2DBackpropFilter", "wasm")).toBeDefined();
+    expect(installWasmConv2DBackpropFilter()).toBe(false);
+  });
+
+  it.each(CASES)("matches cpu for the filter gradient of conv2d %j", async (c) => {
+    const xv = seededValues(sizeOf(c.x), 1);
+    const fv = seededValues(sizeOf(c.filter), 2);
+    const f = () => {
+      const x = tf.tensor4d(xv, c.x);
+      const filter = tf.tensor4d(fv, c.filter);
+      const loss = (w: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x, w as tf.Tensor4D, c.strides, c.pad)));
+      return tf.grad(loss)(filter);
+    };
+    const [cpu] = await valuesOn("cpu", f);
+    const [wasm] = await valuesOn("wasm", f);
+    expectClose(wasm, cpu, 1e-4, 1e-4);
+  });
+
+  it("matches cpu for NCHW inputs (kernel called directly)", async () => {
+    const x = seededValues(2 * 3 * 6 * 5, 3);
+    const dy = seededValues(2 * 4 * 3 * 3, 4);
+    const f = () =>
+      tf.engine().runKernel(
+        "Conv2DBackpropFilter",
+        { x: tf.tensor4d(x, [2, 3, 6, 5]), dy: tf.tensor4d(dy, [2, 4, 3, 3]) },
+        { strides: [2, 2], pad: "same", dataFormat: "NCHW", dimRoundingMode: undefined, filterShape: [3, 3, 3, 4] } as never,
+      ) as tf.Tensor;
+    const [cpu] = await valuesOn("cpu", f);
+    const [wasm] = await valuesOn("wasm", f);
+    expectClose(wasm, cpu, 1e-4, 1e-4);
+  });
+
+  it("allocates only its output", async () => {
+    await tf.setBackend("wasm");
+    const x = tf.tensor4d(seededValues(50, 5), [2, 5, 5, 1]);
+    const dy = tf.tensor4d(seededValues(2 * 3 * 3 * 2, 6), [2, 3, 3, 2]);
+    const before = backendBuffers();
+    const dw = tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, {
+      strides: 1,
+      pad: "valid",
+      dataFormat: "NHWC",
+      filterShape: [3, 3, 1, 2],
+    } as never) as tf.Tensor;
+    expect(dw.shape).toEqual([3, 3, 1, 2]);
+    expect(backendBuffers()).toBe(before + 1);
+    tf.dispose([x, dy, dw]);
+  });
+});
