@@ -63,10 +63,13 @@ export function buildSaeStep(size: { inputSize: number; hiddenSize: number; batc
   const { rho, beta, lambda, learningRate, adamEpsilon } = SAE_STEP_CONSTANTS;
   const r = Math.sqrt(6 / (n + k + 1));
   const x = tf.randomUniform([b, n], 0, 1, "float32", seed);
-  const w1 = tf.variable(tf.randomUniform([n, k], -r, r, "float32", seed + 1), true);
-  const b1 = tf.variable(tf.zeros([k]), true);
-  const w2 = tf.variable(tf.randomUniform([k, n], -r, r, "float32", seed + 2), true);
-  const b2 = tf.variable(tf.zeros([n]), true);
+  // tidy frees the initial values; the variables (never tracked by tidy) keep their own refs.
+  const [w1, b1, w2, b2] = tf.tidy(() => [
+    tf.variable(tf.randomUniform([n, k], -r, r, "float32", seed + 1), true),
+    tf.variable(tf.zeros([k]), true),
+    tf.variable(tf.randomUniform([k, n], -r, r, "float32", seed + 2), true),
+    tf.variable(tf.zeros([n]), true),
+  ]);
   const optimizer = tf.train.adam(learningRate, 0.9, 0.999, adamEpsilon);
 
   const loss = (): tf.Scalar =>

@@ -99,11 +99,26 @@ function warp(src: Float32Array, layout: Layout, params: readonly AffineParams[]
         const fx = px - x0;
         const fy = py - y0;
         const o = base + (r * w + c) * ch;
+        // Neighbour offsets, or -1 outside the image (reads `fill`).
+        const inX0 = x0 >= 0 && x0 < w;
+        const inX1 = x0 + 1 >= 0 && x0 + 1 < w;
+        const inY0 = y0 >= 0 && y0 < h;
+        const inY1 = y0 + 1 >= 0 && y0 + 1 < h;
+        const i00 = inY0 && inX0 ? base + (y0 * w + x0) * ch : -1;
+        const i01 = inY0 && inX1 ? base + (y0 * w + x0 + 1) * ch : -1;
+        const i10 = inY1 && inX0 ? base + ((y0 + 1) * w + x0) * ch : -1;
+        const i11 = inY1 && inX1 ? base + ((y0 + 1) * w + x0 + 1) * ch : -1;
+        const w00 = (1 - fx) * (1 - fy);
+        const w01 = fx * (1 - fy);
+        const w10 = (1 - fx) * fy;
+        const w11 = fx * fy;
         for (let k = 0; k < ch; k++) {
-          const at = (yy: number, xx: number) => (yy >= 0 && yy < h && xx >= 0 && xx < w ? src[base + (yy * w + xx) * ch + k] : fill);
-          const top = (1 - fx) * at(y0, x0) + (fx === 0 ? 0 : fx * at(y0, x0 + 1));
-          const bottom = fy === 0 ? 0 : (1 - fx) * at(y0 + 1, x0) + (fx === 0 ? 0 : fx * at(y0 + 1, x0 + 1));
-          out[o + k] = (1 - fy) * top + fy * bottom;
+          // Zero weights are skipped so the identity transform reproduces the input exactly.
+          let v = w00 === 0 ? 0 : w00 * (i00 < 0 ? fill : src[i00 + k]);
+          if (w01 !== 0) v += w01 * (i01 < 0 ? fill : src[i01 + k]);
+          if (w10 !== 0) v += w10 * (i10 < 0 ? fill : src[i10 + k]);
+          if (w11 !== 0) v += w11 * (i11 < 0 ? fill : src[i11 + k]);
+          out[o + k] = v;
         }
       }
     }
@@ -143,7 +158,10 @@ export function affineWarp(x: tf.Tensor, params: readonly AffineParams[], option
     assertNumberOption(p.shiftY, where, `params[${i}].shiftY`);
   });
   assertFinite(x, where, "x");
-  const src = tf.tidy(() => tf.cast(x, "float32").dataSync() as Float32Array);
+  // (not returned from tf.tidy: tidy walks its result, element by element for a typed array)
+  const xf = x.dtype === "float32" ? x : tf.cast(x, "float32");
+  const src = xf.dataSync() as Float32Array;
+  if (xf !== x) xf.dispose();
   return tf.tensor(warp(src, layout, params, fill), x.shape, "float32");
 }
 

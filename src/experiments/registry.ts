@@ -1,9 +1,15 @@
 import { SparsekitError } from "../validation/SparsekitError.js";
 import type { Experiment } from "./Experiment.js";
+import { sphereWidth } from "./sphereWidth.js";
+import { sphereLambda } from "./sphereLambda.js";
+import { ovrMlpMnist } from "./ovrMlpMnist.js";
 
 /** Every experiment `sparsekit run <name>` knows, by name. */
 export const experimentRegistry: Record<string, Experiment> = {
   // one line per experiment, e.g.  [saePatches.name]: saePatches as unknown as Experiment,
+  [sphereWidth.name]: sphereWidth as unknown as Experiment,
+  [sphereLambda.name]: sphereLambda as unknown as Experiment,
+  [ovrMlpMnist.name]: ovrMlpMnist as unknown as Experiment,
 };
 
 export function getExperiment(name: string): Experiment {

@@ -1,4 +1,5 @@
 export { VariableModel } from "./VariableModel.js";
+export { Mlp, type HiddenPenalty, type MlpConfig, type MlpFitOptions, type MlpForward } from "./Mlp.js";
 export { corruptInput, CORRUPTION_KINDS, type CorruptInputOptions, type CorruptionKind } from "./corruptInput.js";
 export {
   OvrEncoder,

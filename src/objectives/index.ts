@@ -14,6 +14,12 @@ export { maskArea } from "./maskArea.js";
 export { maskBinarization } from "./maskBinarization.js";
 export { maskTotalVariation } from "./maskTotalVariation.js";
 export {
+  hardConcreteExpectedL0,
+  resolveHardConcreteParams,
+  HARD_CONCRETE_DEFAULTS,
+  type HardConcreteParams,
+} from "./hardConcreteExpectedL0.js";
+export {
   objectiveRegistry,
   getObjective,
   OBJECTIVE_NAMES,

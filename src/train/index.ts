@@ -55,3 +55,12 @@ export {
   type SparseModelMeta,
 } from "./sparseModel.js";
 export { parseWith } from "./schemaError.js";
+export { minimizeLbfgs, type LbfgsOptions, type LbfgsResult, type LbfgsIterationInfo, type LbfgsStopReason } from "./lbfgs.js";
+export {
+  wolfeLineSearch,
+  cubicMinimizer,
+  type WolfeLineSearchOptions,
+  type WolfeLineSearchResult,
+  type LineSearchPoint,
+  type LineSearchStatus,
+} from "./wolfeLineSearch.js";

@@ -62,7 +62,10 @@ export interface LbfgsResult {
   /** True when a tolerance was met (reason gradientTolerance or functionTolerance). */
   converged: boolean;
   reason: LbfgsStopReason;
-  /** Loss at the start (index 0) and after each iteration (index k). */
+  /**
+   * Loss at the start (index 0) and after each iteration (index k). Decreasing, except that a
+   * step may raise it by at most lossNoise * |loss| (rounding-level, see LbfgsOptions.lossNoise).
+   */
   history: number[];
 }
 

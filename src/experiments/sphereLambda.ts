@@ -1,0 +1,198 @@
+import { join } from "node:path";
+import { z } from "zod";
+import { OVR_REDUCTIONS } from "../objectives/ovrOverlap.js";
+import { deriveSeed } from "../random/index.js";
+import { errorBandChart } from "../report/index.js";
+import { defineExperiment } from "./Experiment.js";
+import { runMlpTrial, type MlpTrialResult } from "./mlpTrial.js";
+import { formatSeedSummary, summarizeSeeds } from "./seedStatistics.js";
+import { seedTrend } from "./seedTrend.js";
+import { partitionGrid, sphereSplit } from "./sphereSplit.js";
+
+const configSchema = z.strictObject({
+  /** OVR weights swept; 0 = no penalty (drawn one decade left of the smallest positive value on the log axis). */
+  lambdas: z
+    .array(z.number().min(0).finite())
+    .min(2)
+    .refine((l) => l.some((v) => v > 0), { message: "needs at least one positive lambda" })
+    .refine((l) => new Set(l).size === l.length, { message: "lambdas must be distinct" })
+    .default([0, 1e-6, 1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 1e-2]),
+  /** OVR reduction: "sum" over the batch's ordered pairs (the scale of the source's lambdas at batch 128) or "mean". */
+  ovrReduction: z.enum(OVR_REDUCTIONS).default("sum"),
+  partitions: z.number().int().min(1).default(64),
+  width: z.number().int().min(2).default(128),
+  seeds: z.number().int().min(1).default(3),
+  trainSize: z.number().int().min(2).default(5000),
+  testSize: z.number().int().min(2).default(1000),
+  classes: z.number().int().min(2).default(10),
+  epochs: z.number().int().min(1).default(20),
+  /** 128 as in the source: with the "sum" reduction the penalty's scale grows as batch^2. */
+  batchSize: z.number().int().min(2).default(128),
+  learningRate: z.number().positive().default(1e-2),
+});
+
+type Config = z.output<typeof configSchema>;
+
+/**
+ * Seed 001 / SPEC §5.2 on the sphere: the OVR weight lambda swept; hidden sparsity and accuracy
+ * against lambda.
+ */
+export const sphereLambda = defineExperiment({
+  name: "sphere-lambda",
+  title: "Sphere: OVR weight lambda vs sparsity and accuracy (seed 001)",
+  description:
+    "One-hidden-layer ReLU MLP on the sphere data trained on cross-entropy + lambda * OVR(H) (SPEC §1.4, ovrOverlap from the " +
+    "objective registry) for a sweep of lambda including 0. Held-out sparsity (fraction of zeros, Hoyer) and accuracy against " +
+    "lambda, mean ± std over seeds. Checks the seed's claim that sparsity rises with lambda while accuracy first rises, peaks " +
+    "near 1e-4 and then falls (SPEC §5.2).",
+  configSchema,
+  quick: { lambdas: [0, 1e-5, 1e-3], partitions: 16, width: 16, seeds: 2, trainSize: 300, testSize: 100, epochs: 2, batchSize: 64 },
+  async run(config: Config, ctx, report) {
+    const cpu0 = process.cpuUsage();
+    const lambdas = [...config.lambdas].sort((a, b) => a - b);
+    const minPositive = Math.min(...lambdas.filter((l) => l > 0));
+    const zeroAt = Math.floor(Math.log10(minPositive)) - 1;
+    const xs = lambdas.map((l) => (l > 0 ? Math.log10(l) : zeroAt));
+    const results: MlpTrialResult[][] = lambdas.map(() => []);
+    const grid = partitionGrid(config.partitions);
+    for (let s = 0; s < config.seeds; s++) {
+      const split = sphereSplit({
+        partitions: config.partitions,
+        trainSize: config.trainSize,
+        testSize: config.testSize,
+        classes: config.classes,
+        seed: deriveSeed(ctx.seed, "sphere-data", config.partitions, s),
+      });
+      try {
+        for (const [li, lambda] of lambdas.entries()) {
+          // Same data, initial weights and batch order for every lambda of a seed: paired comparisons.
+          const r = await report.time("training", () =>
+            runMlpTrial({
+              train: split.train,
+              test: split.test,
+              hiddenSizes: [config.width],
+              initSeed: deriveSeed(ctx.seed, "init", s, config.width),
+              trainSeed: deriveSeed(ctx.seed, "train", s),
+              epochs: config.epochs,
+              batchSize: config.batchSize,
+              learningRate: config.learningRate,
+              ...(lambda > 0 ? { penalty: { objective: "ovr", weight: lambda, options: { reduction: config.ovrReduction } } } : {}),
+              checkpointDir: join(ctx.checkpointDir, `lambda${li}-s${s}`),
+              resume: ctx.resume,
+            }),
+          );
+          results[li][s] = r;
+          ctx.log(
+            `sphere-lambda seed ${s}, lambda ${lambda}: test acc ${r.testAccuracy.toFixed(3)}, zeros ${r.fractionZeros.toFixed(3)}, hoyer ${r.hoyer.toFixed(3)}, dead ${r.deadFraction.toFixed(3)}${r.diverged ? " (diverged)" : ""}`,
+          );
+        }
+      } finally {
+        split.dispose();
+      }
+    }
+
+    const runs = (m: keyof MlpTrialResult): number[][] =>
+      Array.from({ length: config.seeds }, (_, s) => lambdas.map((_, li) => results[li][s][m] as number));
+    const xTitle = `log10(lambda); lambda = 0 drawn at ${zeroAt}`;
+    report.addSection("Sparsity and accuracy against the OVR weight");
+    report.addPlot(
+      "sparsity-vs-lambda",
+      errorBandChart(
+        [
+          { name: "fraction of zeros", runs: runs("fractionZeros"), x: xs },
+          { name: "fraction of zeros, live units", runs: runs("liveFractionZeros"), x: xs },
+          { name: "Hoyer", runs: runs("hoyer"), x: xs },
+          { name: "dead units (fraction)", runs: runs("deadFraction"), x: xs },
+        ],
+        { title: `Held-out hidden sparsity vs OVR weight (${config.partitions} partitions, ${config.width} units)`, xTitle, yTitle: "mean ± std over seeds" },
+      ),
+      `Sparsity of the hidden codes of the test points. The leftmost point (x = ${zeroAt}) is lambda = 0, no penalty. Gaps: seeds where every test code was all-zero (Hoyer undefined).`,
+    );
+    report.addPlot(
+      "accuracy-vs-lambda",
+      errorBandChart(
+        [
+          { name: "test accuracy", runs: runs("testAccuracy"), x: xs },
+          { name: "train accuracy", runs: runs("trainAccuracy"), x: xs },
+        ],
+        { title: "Accuracy vs OVR weight", xTitle, yTitle: "accuracy (mean ± std)" },
+      ),
+      `The leftmost point (x = ${zeroAt}) is lambda = 0.`,
+    );
+
+    const rows: Record<string, unknown>[] = [];
+    const table: Record<string, unknown>[] = [];
+    const metricNames = ["testAccuracy", "trainAccuracy", "fractionZeros", "liveFractionZeros", "hoyer", "deadFraction", "finalLoss"] as const;
+    for (const [li, lambda] of lambdas.entries()) {
+      const row: Record<string, unknown> = { lambda };
+      const shown: Record<string, unknown> = { lambda };
+      for (const m of metricNames) {
+        const sum = summarizeSeeds(results[li].map((r) => r[m]));
+        row[m] = sum;
+        shown[m] = formatSeedSummary(sum);
+      }
+      const ovr = summarizeSeeds(results[li].map((r) => r.finalTerms.ovr ?? 0));
+      row.weightedOvrTerm = ovr;
+      shown.weightedOvrTerm = formatSeedSummary(ovr, 4);
+      row.diverged = results[li].filter((r) => r.diverged).length;
+      rows.push(row);
+      table.push(shown);
+    }
+    report.addTable("results", table, "Mean ± std over seeds; weightedOvrTerm = lambda * OVR(H) averaged over the last epoch's batches.");
+
+    // Claims.
+    const testMeans = lambdas.map((_, li) => summarizeSeeds(results[li].map((r) => r.testAccuracy)).mean);
+    const best = testMeans.reduce((bi, v, i) => (v > testMeans[bi] || !Number.isFinite(testMeans[bi]) ? i : bi), 0);
+    const zeroIdx = lambdas.indexOf(0);
+    const positive = lambdas.map((l, i) => [l, i] as const).filter(([l]) => l > 0);
+    const sparsityTrend = seedTrend(
+      positive.map(([l]) => Math.log10(l)),
+      Array.from({ length: config.seeds }, (_, s) => positive.map(([, i]) => results[i][s].fractionZeros)),
+    );
+    const paired = (a: number, b: number) => summarizeSeeds(results[a].map((r, s) => r.testAccuracy - results[b][s].testAccuracy));
+    const lines: string[] = [];
+    lines.push(
+      `Sparsity: fraction of zeros ${sparsityTrend.direction} with log10(lambda) over the positive lambdas (slope per decade ${formatSeedSummary(sparsityTrend.slope, 4)}); ` +
+        (zeroIdx >= 0
+          ? `at lambda = 0 it is ${formatSeedSummary(summarizeSeeds(results[zeroIdx].map((r) => r.fractionZeros)))}, at lambda = ${lambdas[lambdas.length - 1]} ${formatSeedSummary(summarizeSeeds(results[lambdas.length - 1].map((r) => r.fractionZeros)))}.`
+          : ""),
+    );
+    const peak = lambdas[best];
+    const claimPeakNear1e4 = peak >= 3e-5 && peak <= 3e-4;
+    let accLine = `Accuracy: the highest mean test accuracy, ${testMeans[best].toFixed(3)}, is at lambda = ${peak}.`;
+    let risesBeforePeak: boolean | null = null;
+    if (zeroIdx >= 0 && best !== zeroIdx) {
+      const d = paired(best, zeroIdx);
+      risesBeforePeak = d.runs.every((v) => v > 0);
+      accLine += ` Against lambda = 0 (paired over seeds): ${d.mean >= 0 ? "+" : ""}${d.mean.toFixed(3)} ± ${d.std.toFixed(3)}${risesBeforePeak ? " (higher for every seed)" : " (not higher for every seed)"}.`;
+    }
+    const fallsAfter = best < lambdas.length - 1 ? testMeans[lambdas.length - 1] < testMeans[best] : null;
+    if (fallsAfter !== null) accLine += ` At the largest lambda (${lambdas[lambdas.length - 1]}) it is ${testMeans[lambdas.length - 1].toFixed(3)}.`;
+    lines.push(accLine);
+    const held = risesBeforePeak === true && fallsAfter === true && claimPeakNear1e4;
+    lines.push(
+      `Seed claim "accuracy rises, peaks near 1e-4, then falls": ${held ? "held" : "did not hold"} ` +
+        `(peak at ${peak}${claimPeakNear1e4 ? ", within [3e-5, 3e-4]" : ", outside [3e-5, 3e-4]"}; rise over lambda = 0 for every seed: ${risesBeforePeak ?? "n/a (peak at 0)"}; falls past the peak: ${fallsAfter ?? "n/a (peak at the largest lambda)"}).`,
+    );
+    lines.push(
+      `Setting: ${config.partitions} partitions (${grid.latBands}x${grid.lonSectors}), ${config.width} hidden units, ${config.trainSize}/${config.testSize} train/test points, ${config.classes} classes, ` +
+        `Adam lr ${config.learningRate}, batch ${config.batchSize}, ${config.epochs} epochs, OVR reduction "${config.ovrReduction}", ${config.seeds} seeds.`,
+    );
+    report.addText("Seed claims", lines.join("\n\n"));
+    const cpu = process.cpuUsage(cpu0);
+    report.setMetrics({
+      results: rows,
+      claims: {
+        sparsityVsLambda: { direction: sparsityTrend.direction, slopePerDecade: sparsityTrend.slope },
+        bestLambda: peak,
+        bestTestAccuracy: testMeans[best],
+        accuracyRisesBeforePeak: risesBeforePeak,
+        accuracyFallsAfterPeak: fallsAfter,
+        peakWithin3e5To3e4: claimPeakNear1e4,
+        accuracyPeakNear1e4Held: held,
+        text: lines,
+      },
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    });
+  },
+});
