@@ -20,6 +20,14 @@ export { normalizeForSigmoid, type NormalizeForSigmoidOptions } from "./normaliz
 export { Pca, type PcaOptions } from "./pca.js";
 export type { DataSource } from "./readDataFile.js";
 export { removePatchMean } from "./removePatchMean.js";
+export {
+  affineWarp,
+  randomAffine,
+  sampleAffineParams,
+  type AffineImageOptions,
+  type AffineParams,
+  type RandomAffineOptions,
+} from "./randomAffine.js";
 export { samplePatches, type SamplePatchesOptions } from "./samplePatches.js";
 export { sphereBand, sphereDataset, sphereSector, type SphereDataset, type SphereDatasetOptions } from "./sphereDataset.js";
 export { symmetricEigen, type SymmetricEigen } from "./symmetricEigen.js";

@@ -32,9 +32,11 @@ export interface CodeStatistics {
 export const CODE_STATISTIC_KEYS = ["meanActivation", "hoyer", "lifetimeSparsity", "fractionActive", "meanActiveUnits", "deadUnits"] as const;
 
 /**
- * Sparsity statistics of codes (n x K, K >= 2). `activeThreshold` decides "active": ReLU codes
- * use the metrics' default (1e-6 x max|h|) when it is undefined; sigmoid codes are never exactly
- * 0, so pass a level (e.g. 0.1) — a sigmoid unit that never exceeds it counts as dead.
+ * Sparsity statistics of codes (n x K, K >= 2). Hoyer and lifetime sparsity use the raw values
+ * (the metrics' default tol, 1e-6 x max|h|, only excludes all-zero rows/units). `activeThreshold`
+ * decides "active" for fractionActive, meanActiveUnits and deadUnits: undefined = that default
+ * (right for ReLU codes); sigmoid codes are never exactly 0, so pass a level (e.g. 0.1) — a
+ * sigmoid unit that never exceeds it on the evaluation set counts as dead.
  */
 export function codeStatistics(codes: tf.Tensor2D, activeThreshold?: number): CodeStatistics {
   const where = "codeStatistics";
@@ -43,8 +45,8 @@ export function codeStatistics(codes: tf.Tensor2D, activeThreshold?: number): Co
   const meanActivation = tf.tidy(() => tf.mean(codes).dataSync()[0]);
   return {
     meanActivation,
-    hoyer: hoyerSparsity(codes, tolOpts),
-    lifetimeSparsity: lifetimeSparsity(codes, tolOpts),
+    hoyer: hoyerSparsity(codes),
+    lifetimeSparsity: lifetimeSparsity(codes),
     fractionActive: 1 - fractionZeros(codes, tolOpts),
     meanActiveUnits: meanActiveUnits(codes, tolOpts),
     deadUnits: deadUnits(codes, tolOpts),
@@ -86,9 +88,10 @@ export interface AutoencoderReportInput {
 /** The numbers {@link addAutoencoderReport} adds to report.json's metrics. */
 export type AutoencoderMetrics = CodeStatistics & Record<string, number>;
 
+/** The epochs that recorded a value (evaluation may run only every few epochs), as one curve. */
 function series(epochs: readonly EpochRecord[], pick: (e: EpochRecord) => number | undefined, name: string): LineSeries | undefined {
-  const y = epochs.map((e) => pick(e) ?? NaN);
-  return y.some((v) => !Number.isNaN(v)) ? { name, x: epochs.map((e) => e.epoch), y } : undefined;
+  const kept = epochs.filter((e) => pick(e) !== undefined);
+  return kept.length > 0 ? { name, x: kept.map((e) => e.epoch), y: kept.map((e) => pick(e) as number) } : undefined;
 }
 
 /**
@@ -183,11 +186,11 @@ export function addAutoencoderReport(report: RunReport, input: AutoencoderReport
     }),
     target !== undefined ? `rho_hat_k = mean over the evaluation set of h_k; the KL term pulls each towards rho = ${target}.` : "Mean activation of each hidden unit on the evaluation set.",
   );
-  const perUnitLifetime = lifetimeSparsityPerUnit(codes, input.activeThreshold === undefined ? {} : { tol: input.activeThreshold });
+  const perUnitLifetime = lifetimeSparsityPerUnit(codes);
   report.addPlot(
     "lifetime sparsity per unit",
     barChart(perUnitLifetime, { title: "Lifetime sparsity per unit (Treves–Rolls)", xTitle: "unit", yTitle: "1 - mean(h)^2 / mean(h^2)", domain: [0, 1] }),
-    "Close to 1: the unit responds to few inputs; close to 0: it responds alike to all. Dead units have no bar.",
+    "Close to 1: the unit responds strongly to few inputs; close to 0: it responds alike to all. All-zero units have no bar.",
   );
 
   report.addSection("Filters");

@@ -115,18 +115,18 @@ function confidence(model: EntropyClusterer, x: tf.Tensor2D): { meanEntropyQ: nu
   return { meanEntropyQ: h, meanMaxQ: m };
 }
 
-/** Test digits grouped by cluster: `perCluster` per row (blank tiles where a cluster has fewer). */
-function clusterSamples(x: Float32Array, predictions: Int32Array, numClusters: number, perCluster: number, order: number[]): Float32Array {
+/** Test digits grouped by cluster: `perCluster` per row, clusters in `order` (flat grey tiles where a cluster has fewer). */
+function clusterSamples(x: Float32Array, predictions: Int32Array, perCluster: number, order: number[]): Float32Array[] {
   const d = x.length / predictions.length;
-  const out = new Float32Array(order.length * perCluster * d);
-  order.forEach((c, row) => {
-    let k = 0;
-    for (let i = 0; i < predictions.length && k < perCluster; i++) {
-      if (predictions[i] !== c) continue;
-      out.set(x.subarray(i * d, (i + 1) * d), (row * perCluster + k) * d);
-      k++;
+  const out: Float32Array[] = [];
+  for (const c of order) {
+    const row: Float32Array[] = [];
+    for (let i = 0; i < predictions.length && row.length < perCluster; i++) {
+      if (predictions[i] === c) row.push(x.slice(i * d, (i + 1) * d));
     }
-  });
+    while (row.length < perCluster) row.push(new Float32Array(d).fill(0.3)); // flat grey = no digit
+    out.push(...row);
+  }
   return out;
 }
 
@@ -433,7 +433,7 @@ function writeReport(
     const order = counts.map((c, i) => [c, i]).sort((a, b) => b[0] - a[0]).map(([, i]) => i);
     report.addImage(
       `samples-${s.key}`,
-      imageGrid(clusterSamples(testPixels, s.run.predictions, N, config.samplesPerCluster, order), {
+      imageGrid(clusterSamples(testPixels, s.run.predictions, config.samplesPerCluster, order), {
         height: side,
         width: side,
         rows: N,
@@ -441,7 +441,7 @@ function writeReport(
         normalize: "none",
         scale: 2,
       }),
-      `${s.title}. One row per cluster (largest first), the first ${config.samplesPerCluster} test digits it holds; blank = empty. ` +
+      `${s.title}. One row per cluster (largest first), the first ${config.samplesPerCluster} test digits it holds; flat grey = no more digits in that cluster. ` +
         `Used clusters ${s.run.scores.used}/${N}, mean max Q ${s.run.meanMaxQ.toFixed(3)}, mean H(Q)/ln N ${s.run.meanEntropyQ.toFixed(3)}.`,
     );
   }

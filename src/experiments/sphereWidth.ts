@@ -29,7 +29,8 @@ type MetricName = (typeof METRICS)[number];
 
 function label(p: number): string {
   const g = partitionGrid(p);
-  return `${p} partitions (${g.latBands}x${g.lonSectors})`;
+  // Short: Vega-Lite truncates legend labels past ~160 px.
+  return `P=${p} (${g.latBands}x${g.lonSectors})`;
 }
 
 function verdict(trends: SeedTrend[], what: string): string {
@@ -108,7 +109,7 @@ export const sphereWidth = defineExperiment({
     report.addPlot(
       "fraction-zeros-vs-width",
       errorBandChart(band("fractionZeros"), { title: "Held-out fraction of zero hidden activations", xTitle, yTitle: "fraction of zeros (mean ± std)" }),
-      "Fraction of exact zeros in the hidden codes of the test points, against log2 of the hidden units; one line per partition count, band = ± 1 std over seeds. Dead units count as zeros.",
+      "Fraction of exact zeros in the hidden codes of the test points, against log2 of the hidden units; one line per partition count P = M(N+1) (bands x sectors), band = ± 1 std over seeds. Dead units count as zeros.",
     );
     report.addPlot(
       "hoyer-vs-width",

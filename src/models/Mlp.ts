@@ -129,7 +129,9 @@ export class Mlp extends VariableModel<MlpConfig> {
       const w = heNormal([sizes[l], sizes[l + 1]], rng);
       vars[kernelName(l, c.hiddenSizes.length)] = tf.variable(w, true);
       w.dispose();
-      vars[biasName(l, c.hiddenSizes.length)] = tf.variable(tf.zeros([sizes[l + 1]]), true);
+      const b = tf.zeros([sizes[l + 1]]);
+      vars[biasName(l, c.hiddenSizes.length)] = tf.variable(b, true);
+      b.dispose();
     }
     return new Mlp(c, vars);
   }

@@ -36,7 +36,7 @@ export interface OvrEncoderCost {
 
 /** The explicit gradient of J on one batch and the cost it was computed at. Caller disposes W and b. */
 export interface OvrEncoderGradients extends OvrEncoderCost {
-  /** dJ/dW [K, d]. */
+  /** dJ/dW [d, K] (the layout of the variable W; column k = dJ/dw_k). */
   W: tf.Tensor2D;
   /** dJ/db [K]. */
   b: tf.Tensor1D;
@@ -98,12 +98,12 @@ export function resolveOvrEncoderConfig(config: OvrEncoderConfig, where = KIND):
 }
 
 /**
- * OVR-Encoder (SPEC.md §3, seed 001): one layer `h_i = relu(W x_i + b)`, W [K, d], b [K],
- * trained WITHOUT backpropagation on
+ * OVR-Encoder (SPEC.md §3, seed 001): one layer `h_i = relu(W x_i + b)` with K units (unit k:
+ * `h_ik = relu(w_k . x_i + b_k)`), trained WITHOUT backpropagation on
  * `J = L + lambda * OVR(H)`, `L = (1/B) sum_i (||h_i|| - 1)^2`,
  * `OVR(H) = ||sum_i h_i||^2 - sum_i ||h_i||^2` (SPEC §1.4; "mean" divides by B(B - 1)).
  *
- * The update is explicit and local. With z = W x + b, g_ik = [z_ik > 0], S_k = sum_j h_jk:
+ * The update is explicit and local. With z_ik = w_k . x_i + b_k, g_ik = [z_ik > 0], S_k = sum_j h_jk:
  * `dOVR/dh_ik = 2 (S_k - h_ik)` (each pair i != j appears twice in the sum) and
  * `dL/dh_ik = (2/B) (||h_i|| - 1) h_ik / ||h_i||` (0 for a silent sample), so with
  * `delta_ik = g_ik (dL/dh_ik + lambda dOVR/dh_ik)`:
@@ -112,10 +112,12 @@ export function resolveOvrEncoderConfig(config: OvrEncoderConfig, where = KIND):
  * of the batch activates it; the only non-local quantity is ||h_i|| in L. Adam (tf.train.adam's
  * applyGradients) applies these gradients; tf.grad is never called.
  *
- * Initialisation: W ~ N(0, 1/d) (the distribution of RandomReluFeatures, its untrained control),
- * b = 0. `unitNormRows` renormalises each row of W to unit norm at the start and after every
- * update (the free-scale default lets rows grow or shrink). Variables "W" and "b";
- * relativeChange("W") = ||W - W0|| / ||W0||.
+ * Initialisation: w_k ~ N(0, I/d), drawn exactly as RandomReluFeatures draws its [K, d] weights
+ * from the same seed (so those features are this encoder's untrained control), b = 0.
+ * `unitNormRows` renormalises every unit's weight vector w_k to unit norm at the start and after
+ * every update (the free-scale default lets them grow or shrink). Variables "W" and "b"; W is
+ * stored as [d, K] (column k = w_k, the SparseAutoencoder's W1 layout: x W is wasm's fast matMul);
+ * `filters()` gives the [K, d] rows. relativeChange("W") = ||W - W0|| / ||W0||.
  */
 export class OvrEncoder extends VariableModel<ResolvedOvrEncoderConfig> {
   readonly kind = KIND;
@@ -128,10 +130,11 @@ export class OvrEncoder extends VariableModel<ResolvedOvrEncoderConfig> {
   static create(config: OvrEncoderConfig): OvrEncoder {
     const c = resolveOvrEncoderConfig(config, `${KIND}.create`);
     const rng = createRng(c.seed, `${KIND}.create`);
-    const w0 = randomNormal([c.hiddenSize, c.inputSize], 0, 1 / Math.sqrt(c.inputSize), rng);
-    const w = c.unitNormRows ? normalizeRows(w0) : w0;
+    const rows = randomNormal([c.hiddenSize, c.inputSize], 0, 1 / Math.sqrt(c.inputSize), rng);
+    const w0 = tf.transpose(rows);
+    const w = c.unitNormRows ? normalizeUnits(w0) : w0;
     const vars = { W: tf.variable(w, true), b: tf.variable(tf.zeros([c.hiddenSize]), true) };
-    tf.dispose([w0, w]);
+    tf.dispose([rows, w0, w]);
     return new OvrEncoder(c, vars);
   }
 
@@ -146,7 +149,7 @@ export class OvrEncoder extends VariableModel<ResolvedOvrEncoderConfig> {
       tf.dispose(all);
       throw e;
     }
-    const expected: Record<string, number[]> = { W: [c.hiddenSize, c.inputSize], b: [c.hiddenSize] };
+    const expected: Record<string, number[]> = { W: [c.inputSize, c.hiddenSize], b: [c.hiddenSize] };
     for (const [name, shape] of Object.entries(expected)) {
       const t = values[name];
       if (!t || t.shape.join(",") !== shape.join(",")) {
@@ -161,12 +164,12 @@ export class OvrEncoder extends VariableModel<ResolvedOvrEncoderConfig> {
     return model;
   }
 
-  /** Filters, one row per unit: a copy of W [K, d]. Caller disposes. */
+  /** Filters, one row w_k per unit: [K, d]. Caller disposes. */
   filters(): tf.Tensor2D {
-    return this.variables.W.clone() as tf.Tensor2D;
+    return tf.tidy(() => tf.transpose(this.variables.W)) as tf.Tensor2D;
   }
 
-  /** Codes h = relu(x W^T + b): [B, d] -> [B, K]. Caller disposes. */
+  /** Codes h = relu(x W + b) (h_ik = relu(w_k . x_i + b_k)): [B, d] -> [B, K]. Caller disposes. */
   encode(x: tf.Tensor): tf.Tensor2D {
     this.checkInput(x, `${KIND}.encode`);
     return tf.tidy(() => this.codes(x as tf.Tensor2D).h);
@@ -233,7 +236,7 @@ export class OvrEncoder extends VariableModel<ResolvedOvrEncoderConfig> {
               { name: W.name, tensor: g.W },
               { name: b.name, tensor: g.b },
             ]);
-            if (this.config.unitNormRows) W.assign(normalizeRows(W));
+            if (this.config.unitNormRows) W.assign(normalizeUnits(W));
             return g.parts;
           });
           parts.push(p);
@@ -265,7 +268,7 @@ export class OvrEncoder extends VariableModel<ResolvedOvrEncoderConfig> {
 
   /** z, h and the unit-active mask for x [B, d]. */
   private codes(x: tf.Tensor2D): { z: tf.Tensor2D; h: tf.Tensor2D } {
-    const z = tf.add(tf.matMul(x, this.variables.W, false, true), this.variables.b) as tf.Tensor2D;
+    const z = tf.add(tf.matMul(x, this.variables.W), this.variables.b) as tf.Tensor2D;
     return { z, h: tf.relu(z) as tf.Tensor2D };
   }
 
@@ -293,7 +296,7 @@ export class OvrEncoder extends VariableModel<ResolvedOvrEncoderConfig> {
       const ovrScale = this.config.reduction === "mean" ? 2 / (B * (B - 1)) : 2;
       const dOvr = tf.mul(ovrScale, tf.sub(s, h));
       const delta = tf.mul(active, tf.add(dL, tf.mul(this.config.lambda, dOvr))) as tf.Tensor2D; // [B, K]
-      const W = tf.matMul(delta, x, true, false) as tf.Tensor2D; // [K, d]
+      const W = tf.matMul(tf.transpose(x), delta) as tf.Tensor2D; // [d, K], column k = dJ/dw_k
       const b = tf.sum(delta, 0) as tf.Tensor1D;
       const { normTerm, overlap } = this.costTensors(h);
       return { W, b, parts: tf.stack([normTerm, overlap]) as tf.Tensor1D };
@@ -313,7 +316,7 @@ export class OvrEncoder extends VariableModel<ResolvedOvrEncoderConfig> {
   }
 }
 
-/** Each row of w scaled to unit L2 norm (an all-zero row stays zero). */
-function normalizeRows(w: tf.Tensor): tf.Tensor2D {
-  return tf.tidy(() => tf.divNoNan(w, tf.norm(w, "euclidean", 1, true)) as tf.Tensor2D);
+/** Each unit's weights (column of W [d, K]) scaled to unit L2 norm (an all-zero column stays zero). */
+function normalizeUnits(w: tf.Tensor): tf.Tensor2D {
+  return tf.tidy(() => tf.divNoNan(w, tf.norm(w, "euclidean", 0, true)) as tf.Tensor2D);
 }

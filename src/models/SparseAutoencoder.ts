@@ -103,6 +103,8 @@ export interface SaeFitOptions {
   onIteration?: (info: { iteration: number; loss: number; gradNorm: number }) => void;
   /** Checkpoint after every block/epoch into this directory. */
   checkpointDir?: string;
+  /** adam only: checkpoint every this many epochs (default 1; the last epoch is always saved). */
+  checkpointEvery?: number;
   /** Continue from the newest checkpoint in checkpointDir (if any). */
   resume?: boolean;
   /** Progress display (default "none"). */
@@ -129,7 +131,7 @@ export interface SaeFitResult {
 const KIND = "SparseAutoencoder";
 const FIT_KEYS = [
   "optimizer", "epochs", "iterationsPerEpoch", "lbfgs", "batchSize", "learningRate", "seed", "onEpochEnd",
-  "onIteration", "checkpointDir", "resume", "progress", "progressStream", "stopAfterSteps",
+  "onIteration", "checkpointDir", "checkpointEvery", "resume", "progress", "progressStream", "stopAfterSteps",
 ] as const;
 
 function checkSparsity(s: unknown, where: string, hiddenSize: number, activation: SaeActivation): SaeSparsity {
@@ -424,7 +426,7 @@ export class SparseAutoencoder extends VariableModel<ResolvedSaeConfig> {
     };
 
     if (optimizer === "lbfgs") {
-      for (const k of ["batchSize", "learningRate", "stopAfterSteps"] as const) {
+      for (const k of ["batchSize", "learningRate", "stopAfterSteps", "checkpointEvery"] as const) {
         if (options[k] !== undefined) throw new SparsekitError(`${where}: option '${k}' applies to optimizer "adam" only, not "lbfgs".`);
       }
       const epochs = options.epochs ?? 8;
@@ -500,7 +502,9 @@ export class SparseAutoencoder extends VariableModel<ResolvedSaeConfig> {
       progress,
       ...(options.progressStream ? { progressStream: options.progressStream } : {}),
       evaluate: (epoch) => ({ ...endTerms(), ...(options.onEpochEnd?.({ epoch, steps: lastSteps }) ?? {}) }),
-      ...(options.checkpointDir ? { checkpoint: { dir: options.checkpointDir } } : {}),
+      ...(options.checkpointDir
+        ? { checkpoint: { dir: options.checkpointDir, ...(options.checkpointEvery !== undefined ? { every: options.checkpointEvery } : {}) } }
+        : {}),
       resume: options.resume ?? false,
       ...(options.stopAfterSteps !== undefined ? { stopAfterSteps: options.stopAfterSteps } : {}),
       config: { model: this.config as unknown as Record<string, unknown> },

@@ -74,7 +74,6 @@ describe("Mlp", () => {
       codes.dispose();
       m.dispose();
     }
-    console.log("OVRTEST", sparsity, overlap);
     expect(sparsity[1]).toBeGreaterThan(sparsity[0] + 0.1);
     expect(overlap[1]).toBeLessThan(overlap[0]);
   });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { RandomReluFeatures } from "../../src/baselines/randomReluFeatures.js";
 import { OvrEncoder } from "../../src/models/OvrEncoder.js";
 import { ovrOverlap } from "../../src/objectives/ovrOverlap.js";
 import { SparsekitError } from "../../src/validation/SparsekitError.js";
@@ -16,7 +17,7 @@ function autodiffGradients(model: OvrEncoder, x: tf.Tensor2D, lambda: number, re
   const { W, b } = model.variables;
   return tf.tidy(() => {
     const { value, grads } = tf.variableGrads(() => {
-      const h = tf.relu(tf.add(tf.matMul(x, W, false, true), b));
+      const h = tf.relu(tf.add(tf.matMul(x, W), b));
       const norms = tf.sqrt(tf.sum(tf.square(h), 1));
       const l = tf.mean(tf.square(tf.sub(norms, 1)));
       return tf.add(l, tf.mul(lambda, ovrOverlap(h, { reduction }))) as tf.Scalar;
@@ -67,7 +68,7 @@ describe("OvrEncoder", () => {
   it("OVR part has the factor 2: dJ/dW of lambda*OVR is 2 lambda sum_i g_ik (S_k - h_ik) x_i", () => {
     // A hand case with one unit and W chosen so L's gradient vanishes (||h_i|| = 1 for both samples).
     const m = OvrEncoder.create({ inputSize: 2, hiddenSize: 1, lambda: 1, seed: 0 });
-    m.variables.W.assign(tf.tensor2d([[1, 0]]));
+    m.variables.W.assign(tf.tensor2d([[1], [0]]));
     const x = tf.tensor2d([[1, 5], [1, -3]]); // h = 1, 1; S = 2
     const g = m.gradients(x);
     expect(g.normTerm).toBeCloseTo(0, 6);
@@ -114,20 +115,35 @@ describe("OvrEncoder", () => {
   it("unitNormRows keeps every row of W at unit norm", () => {
     const x = data(48, 6, 6);
     const m = OvrEncoder.create({ inputSize: 6, hiddenSize: 10, lambda: 0.05, unitNormRows: true, seed: 2 });
-    const norms0 = tf.norm(m.variables.W, "euclidean", 1).dataSync();
+    const norms0 = tf.norm(m.variables.W, "euclidean", 0).dataSync();
     for (const v of norms0) expect(v).toBeCloseTo(1, 5);
     m.fit(x, { epochs: 5, batchSize: 12, learningRate: 0.01 });
-    const norms = tf.norm(m.variables.W, "euclidean", 1).dataSync();
+    const norms = tf.norm(m.variables.W, "euclidean", 0).dataSync();
     for (const v of norms) expect(v).toBeCloseTo(1, 5);
     expect(m.relativeChange("W")).toBeGreaterThan(0);
     // the free-scale variant does let the row norms drift
     const f = OvrEncoder.create({ inputSize: 6, hiddenSize: 10, lambda: 0.05, seed: 2 });
     f.fit(x, { epochs: 5, batchSize: 12, learningRate: 0.01 });
-    const fn = tf.norm(f.variables.W, "euclidean", 1).dataSync();
+    const fn = tf.norm(f.variables.W, "euclidean", 0).dataSync();
     expect(Math.max(...Array.from(fn, (v) => Math.abs(v - 1)))).toBeGreaterThan(1e-3);
     x.dispose();
     m.dispose();
     f.dispose();
+  });
+
+  it("starts from the random ReLU features of the same seed (its untrained control)", () => {
+    const m = OvrEncoder.create({ inputSize: 5, hiddenSize: 7, seed: 11 });
+    const r = new RandomReluFeatures({ inputDim: 5, width: 7, seed: 11 });
+    const filters = m.filters();
+    expect(filters.shape).toEqual([7, 5]);
+    expect(Array.from(filters.dataSync())).toEqual(Array.from(r.weights.dataSync()));
+    const x = data(6, 5, 12);
+    const a = m.encode(x);
+    const b = r.transform(x);
+    expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBeLessThan(1e-5);
+    tf.dispose([filters, x, a, b]);
+    r.dispose();
+    m.dispose();
   });
 
   it("save/load round-trips weights, config and the initial snapshot", async () => {

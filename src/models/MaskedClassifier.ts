@@ -1,0 +1,637 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { writeFileAtomic } from "../io/atomicWrite.js";
+import { BudgetConstraint, type BudgetConstraintState } from "../masks/BudgetConstraint.js";
+import { applyGate, checkGateSpec, isStochasticGate, type GateSpec } from "../masks/maskGate.js";
+import { maskStatistics, type MaskStatistics } from "../masks/maskStatistics.js";
+import { hardConcreteExpectedL0 } from "../objectives/hardConcreteExpectedL0.js";
+import { maskArea } from "../objectives/maskArea.js";
+import { maskBinarization } from "../objectives/maskBinarization.js";
+import { maskTotalVariation } from "../objectives/maskTotalVariation.js";
+import { createRng, deriveSeed } from "../random/index.js";
+import type { TrainHistory } from "../train/history.js";
+import { glorotUniform, heNormal } from "../train/initializers.js";
+import type { ProgressMode } from "../train/progress.js";
+import { train, type CheckpointOptions } from "../train/train.js";
+import { SparsekitError } from "../validation/SparsekitError.js";
+import { assertBooleanOption, assertEnumOption, assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
+import { assertBatchSize, assertFinite, assertTensor, shapeString } from "../validation/tensorChecks.js";
+import { VariableModel } from "./VariableModel.js";
+
+/** Architecture of a {@link MaskedClassifier}: plain JSON, stored with the weights. */
+export interface MaskedClassifierConfig {
+  /** Image height and width (one grey channel). */
+  height: number;
+  width: number;
+  /** Number of classes (>= 2). */
+  classes: number;
+  /** Feature maps of the attention branch's convolution. Default 8. */
+  attentionChannels: number;
+  /** Odd kernel size of that convolution. Default 5. */
+  attentionKernel: number;
+  /** Average-pooling factor applied before the convolution (must divide height and width); the logits are upsampled back. Default 2. */
+  attentionPool: number;
+  /** Hidden ReLU units of the classifier branch. Default 128. */
+  hiddenUnits: number;
+  /** Initial mask logit of a blank image (the attention output bias times the gain). Default 0. */
+  initialMaskLogit: number;
+  /**
+   * Gain g on the attention branch's output: m = g (w . features + b) + g pixelBias, with those
+   * weights initialised divided by g so the initial logits do not depend on it. Under Adam (whose
+   * steps do not scale with the gradient) this makes the logits move about g times faster than
+   * with g = 1: a per-branch learning rate, which the trainer's single optimizer cannot express.
+   * Default 1.
+   */
+  attentionGain: number;
+  /** The gate turning logits into the mask. */
+  gate: GateSpec;
+  /** Seed of the initial weights. */
+  seed: number;
+}
+
+export type MaskedClassifierOptions = Partial<MaskedClassifierConfig> & Pick<MaskedClassifierConfig, "height" | "width" | "classes" | "gate">;
+
+/** Output of {@link MaskedClassifier.forward}; the caller owns the tensors. */
+export interface MaskedForward {
+  /** Mask logits m, B x H x W x 1. */
+  maskLogits: tf.Tensor4D;
+  /** Gated mask M, B x H x W x 1, in [0, 1]. */
+  mask: tf.Tensor4D;
+  /** Class logits of the classifier on x * M, B x classes. */
+  logits: tf.Tensor2D;
+}
+
+/** Weights of the mask penalties added to the cross-entropy (0 or absent = term left out). */
+export interface MaskPenalties {
+  /** w * maskArea(M) = w mean(M) — the seed's weighted sparsity term. */
+  area?: number;
+  /** w * maskBinarization(M) = w mean(M (1 - M)). */
+  binarization?: number;
+  /** w * maskTotalVariation(M). */
+  totalVariation?: number;
+  /** w * hardConcreteExpectedL0(m) (Hard Concrete gate only). */
+  expectedL0?: number;
+}
+
+/** An area budget g <= target enforced by dual ascent; g is mean(M) ("area") or the expected L0 fraction ("expectedL0", Hard Concrete only). */
+export interface MaskBudget {
+  constraint: BudgetConstraint;
+  on: "area" | "expectedL0";
+}
+
+/** One epoch of the dual variable: the multiplier at the end of the epoch and the mean constraint value over its batches. */
+export interface MultiplierRecord {
+  epoch: number;
+  multiplier: number;
+  constraint: number;
+}
+
+export interface MaskedFitOptions {
+  epochs: number;
+  /** Default 128. */
+  batchSize?: number;
+  /** Adam learning rate. Default 1e-3. */
+  learningRate?: number;
+  penalties?: MaskPenalties;
+  budget?: MaskBudget;
+  /** Also update the classifier branch (default true); false trains the attention branch alone. */
+  trainClassifier?: boolean;
+  /** Epochs of classifier pretraining on full images before the joint training (default 0). */
+  pretrainEpochs?: number;
+  /** Seeds shuffling and the gate noise. Default: the model's seed. */
+  seed?: number;
+  /** Checkpoints of the joint training (the multiplier is saved beside them as budget.json). */
+  checkpoint?: CheckpointOptions;
+  resume?: boolean;
+  progress?: ProgressMode;
+  /** Called after each epoch with its record (terms averaged over the epoch). */
+  onEpochEnd?: (record: MaskedEpochRecord) => void | Promise<void>;
+}
+
+/** What {@link MaskedClassifier.fit} reports per epoch. */
+export interface MaskedEpochRecord {
+  epoch: number;
+  loss: number;
+  terms: Record<string, number>;
+  /** Present when a budget is enforced. */
+  multiplier?: number;
+  constraint?: number;
+}
+
+export interface MaskedFitResult {
+  history: TrainHistory;
+  /** Per-epoch multiplier log (empty without a budget). */
+  multipliers: MultiplierRecord[];
+  pretrainHistory?: TrainHistory;
+}
+
+export interface PretrainOptions {
+  epochs: number;
+  batchSize?: number;
+  learningRate?: number;
+  seed?: number;
+  checkpoint?: CheckpointOptions;
+  resume?: boolean;
+  progress?: ProgressMode;
+}
+
+/** Accuracy and mask summary on a labelled set (deterministic gate). */
+export interface MaskedEvaluation extends MaskStatistics {
+  accuracy: number;
+}
+
+const KIND = "MaskedClassifier";
+const CONFIG_KEYS = [
+  "height", "width", "classes", "attentionChannels", "attentionKernel", "attentionPool", "hiddenUnits", "initialMaskLogit", "attentionGain", "gate", "seed",
+] as const;
+const FIT_KNOWN = [
+  "epochs", "batchSize", "learningRate", "penalties", "budget", "trainClassifier", "pretrainEpochs", "seed", "checkpoint", "resume",
+  "progress", "onEpochEnd",
+] as const;
+const PRETRAIN_KNOWN = ["epochs", "batchSize", "learningRate", "seed", "checkpoint", "resume", "progress"] as const;
+const PENALTY_KEYS = ["area", "binarization", "totalVariation", "expectedL0"] as const;
+const BUDGET_FILE = "budget.json";
+
+const ATTENTION = ["attention.kernel", "attention.bias", "attention.output.kernel", "attention.output.bias", "attention.pixelBias"] as const;
+const CLASSIFIER = ["classifier.hidden.kernel", "classifier.hidden.bias", "classifier.output.kernel", "classifier.output.bias"] as const;
+
+function resolveConfig(options: unknown, where: string): MaskedClassifierConfig {
+  if (options === null || typeof options !== "object") throw new SparsekitError(`${where}: argument 'config' must be an object, got ${String(options)}.`);
+  assertKnownOptions(options, where, CONFIG_KEYS);
+  const o = options as Partial<MaskedClassifierConfig>;
+  const c: MaskedClassifierConfig = {
+    height: o.height as number,
+    width: o.width as number,
+    classes: o.classes as number,
+    attentionChannels: o.attentionChannels ?? 8,
+    attentionKernel: o.attentionKernel ?? 5,
+    attentionPool: o.attentionPool ?? 2,
+    hiddenUnits: o.hiddenUnits ?? 128,
+    initialMaskLogit: o.initialMaskLogit ?? 0,
+    attentionGain: o.attentionGain ?? 1,
+    gate: o.gate as GateSpec,
+    seed: o.seed ?? 0,
+  };
+  assertNumberOption(c.height, where, "height", { integer: true, min: 1 });
+  assertNumberOption(c.width, where, "width", { integer: true, min: 1 });
+  assertNumberOption(c.classes, where, "classes", { integer: true, min: 2 });
+  assertNumberOption(c.attentionChannels, where, "attentionChannels", { integer: true, min: 1 });
+  assertNumberOption(c.attentionKernel, where, "attentionKernel", { integer: true, min: 1 });
+  if (c.attentionKernel % 2 !== 1) throw new SparsekitError(`${where}: option 'attentionKernel' must be odd (centred "same" convolution), got ${c.attentionKernel}.`);
+  assertNumberOption(c.attentionPool, where, "attentionPool", { integer: true, min: 1 });
+  if (c.height % c.attentionPool !== 0 || c.width % c.attentionPool !== 0) {
+    throw new SparsekitError(`${where}: option 'attentionPool' must divide height ${c.height} and width ${c.width}, got ${c.attentionPool}.`);
+  }
+  assertNumberOption(c.hiddenUnits, where, "hiddenUnits", { integer: true, min: 1 });
+  assertNumberOption(c.initialMaskLogit, where, "initialMaskLogit");
+  assertNumberOption(c.attentionGain, where, "attentionGain", { min: 0, exclusiveMin: true });
+  assertNumberOption(c.seed, where, "seed", { integer: true, min: 0 });
+  checkGateSpec(c.gate, where, c.height * c.width);
+  return { ...c, gate: { ...c.gate } as GateSpec };
+}
+
+/**
+ * Classifier with a learned binary attention mask (SPEC §1.6, seed 000):
+ *
+ *   m = A(x) (mask logits, H x W x 1),  M = gate(m),  logits = C(x * M).
+ *
+ * Attention branch A: x is average-pooled by `attentionPool`, a k x k "same" convolution with
+ * `attentionChannels` ReLU maps and a 1 x 1 convolution give one logit per pooled pixel, which is
+ * upsampled (nearest) to H x W, plus a learned per-pixel bias (a position prior, which a pure
+ * convolution cannot express), times a constant gain (see `attentionGain`). The convolution is computed as patches x kernel: the patches come
+ * from a constant identity-kernel conv2d (no gradient needed) and the kernel enters through a
+ * matmul, because tfjs-wasm's Conv2DBackpropFilter is a slow JS loop (~20x the matmul).
+ * Classifier branch C: an MLP on the flattened masked image (one ReLU layer, softmax output).
+ * Gates: src/masks (hard sigmoid, straight-through, Hard Concrete, Gumbel top-k).
+ * Built on raw tf.Variables (VariableModel): seeded init (He normal for ReLU layers, Glorot for
+ * the logit layers, zero biases), save/load, relativeChange.
+ */
+export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
+  readonly kind = KIND;
+
+  private constructor(config: MaskedClassifierConfig, variables: Record<string, tf.Variable>) {
+    super(config, variables);
+  }
+
+  /** The expected shape of every variable for a config. */
+  private static shapes(c: MaskedClassifierConfig): Record<string, number[]> {
+    const k2 = c.attentionKernel * c.attentionKernel;
+    const pixels = c.height * c.width;
+    return {
+      "attention.kernel": [k2, c.attentionChannels],
+      "attention.bias": [c.attentionChannels],
+      "attention.output.kernel": [c.attentionChannels, 1],
+      "attention.output.bias": [1],
+      "attention.pixelBias": [c.height, c.width, 1],
+      "classifier.hidden.kernel": [pixels, c.hiddenUnits],
+      "classifier.hidden.bias": [c.hiddenUnits],
+      "classifier.output.kernel": [c.hiddenUnits, c.classes],
+      "classifier.output.bias": [c.classes],
+    };
+  }
+
+  /** New model with seeded weights. */
+  static create(options: MaskedClassifierOptions): MaskedClassifier {
+    const c = resolveConfig(options, `${KIND}.create`);
+    const shapes = MaskedClassifier.shapes(c);
+    const rng = createRng(c.seed, `${KIND}.create`);
+    const init: Record<string, () => tf.Tensor> = {
+      "attention.kernel": () => heNormal(shapes["attention.kernel"], rng),
+      "attention.bias": () => tf.zeros(shapes["attention.bias"]),
+      "attention.output.kernel": () => tf.tidy(() => tf.div(glorotUniform(shapes["attention.output.kernel"], rng), c.attentionGain)),
+      "attention.output.bias": () => tf.fill([1], c.initialMaskLogit / c.attentionGain),
+      "attention.pixelBias": () => tf.zeros(shapes["attention.pixelBias"]),
+      "classifier.hidden.kernel": () => heNormal(shapes["classifier.hidden.kernel"], rng),
+      "classifier.hidden.bias": () => tf.zeros(shapes["classifier.hidden.bias"]),
+      "classifier.output.kernel": () => glorotUniform(shapes["classifier.output.kernel"], rng),
+      "classifier.output.bias": () => tf.zeros(shapes["classifier.output.bias"]),
+    };
+    const vars: Record<string, tf.Variable> = {};
+    for (const name of [...ATTENTION, ...CLASSIFIER]) {
+      const t = init[name]();
+      vars[name] = tf.variable(t, true);
+      t.dispose();
+    }
+    return new MaskedClassifier(c, vars);
+  }
+
+  /** Reads a model written by `save(dir)`. */
+  static async load(dir: string): Promise<MaskedClassifier> {
+    const { config, values, initial } = await VariableModel.readSaved(dir, KIND);
+    const vars: Record<string, tf.Variable> = {};
+    try {
+      const c = resolveConfig(config, `${KIND}.load`);
+      for (const [name, shape] of Object.entries(MaskedClassifier.shapes(c))) {
+        const t = values[name];
+        if (!t || t.shape.join(",") !== shape.join(",")) {
+          throw new SparsekitError(`${KIND}.load: '${dir}' must hold variable '${name}' of shape ${shapeString(shape)}, got ${t ? shapeString(t.shape) : "none"}.`);
+        }
+        vars[name] = tf.variable(t, true);
+      }
+      const model = new MaskedClassifier(c, vars);
+      model.restoreInitial(initial);
+      return model;
+    } catch (e) {
+      for (const v of Object.values(vars)) v.dispose();
+      for (const t of Object.values(initial)) t.dispose();
+      throw e;
+    } finally {
+      for (const t of Object.values(values)) t.dispose();
+    }
+  }
+
+  /** Variables of the attention branch (mask logits), by name. */
+  attentionVariables(): Record<string, tf.Variable> {
+    return Object.fromEntries(ATTENTION.map((n) => [n, this.variables[n]]));
+  }
+
+  /** Variables of the classifier branch, by name. */
+  classifierVariables(): Record<string, tf.Variable> {
+    return Object.fromEntries(CLASSIFIER.map((n) => [n, this.variables[n]]));
+  }
+
+  /**
+   * Copies the classifier branch of `other` (same height, width, classes, hiddenUnits) into this
+   * model, e.g. a classifier pretrained once and shared by several masked models, then re-takes
+   * the initial snapshot so relativeChange measures the joint training only.
+   */
+  copyClassifierFrom(other: MaskedClassifier): void {
+    if (!(other instanceof MaskedClassifier)) throw new SparsekitError(`${KIND}.copyClassifierFrom: argument 'other' must be a MaskedClassifier.`);
+    for (const name of CLASSIFIER) {
+      const src = other.variables[name];
+      const dst = this.variables[name];
+      if (src.shape.join(",") !== dst.shape.join(",")) {
+        throw new SparsekitError(`${KIND}.copyClassifierFrom: variable '${name}' must have shape ${shapeString(dst.shape)}, got ${shapeString(src.shape)}.`);
+      }
+      dst.assign(src);
+    }
+    this.snapshotInitial();
+  }
+
+  /** x as B x H x W x 1 (accepts B x H W or B x H x W x 1); validated, finite. */
+  private images(x: unknown, where: string): tf.Tensor4D {
+    const { height: h, width: w } = this.config;
+    assertTensor(x, where, "x");
+    const ok = (x.rank === 2 && x.shape[1] === h * w) || (x.rank === 4 && x.shape[1] === h && x.shape[2] === w && x.shape[3] === 1);
+    if (!ok) {
+      throw new SparsekitError(`${where}: argument 'x' must have shape [B, ${h * w}] or [B, ${h}, ${w}, 1], got ${shapeString(x.shape)}.`);
+    }
+    assertBatchSize(x, where, "x");
+    return tf.tidy(() => tf.reshape(tf.cast(x, "float32"), [x.shape[0], h, w, 1]));
+  }
+
+  /** Mask logits m = A(x), B x H x W x 1 (no gate). The caller owns the result. */
+  maskLogits(x: tf.Tensor): tf.Tensor4D {
+    const { attentionKernel: k, attentionPool: p, height, width } = this.config;
+    const v = this.variables;
+    return tf.tidy(() => {
+      const img = this.images(x, `${KIND}.maskLogits`);
+      const b = img.shape[0];
+      const pooled = p > 1 ? tf.avgPool(img, p, p, "valid") : img;
+      const [, ph, pw] = pooled.shape;
+      const identity = tf.reshape(tf.eye(k * k), [k, k, 1, k * k]) as tf.Tensor4D;
+      const patches = tf.reshape(tf.conv2d(pooled, identity, 1, "same"), [b * ph * pw, k * k]);
+      const hidden = tf.relu(tf.add(tf.matMul(patches, v["attention.kernel"] as tf.Tensor2D), v["attention.bias"]));
+      const low = tf.reshape(tf.add(tf.matMul(hidden as tf.Tensor2D, v["attention.output.kernel"] as tf.Tensor2D), v["attention.output.bias"]), [b, ph, pw, 1]);
+      const up = p > 1 ? tf.image.resizeNearestNeighbor(low as tf.Tensor4D, [height, width]) : low;
+      const raw = tf.add(up, v["attention.pixelBias"]);
+      return (this.config.attentionGain === 1 ? raw : tf.mul(raw, this.config.attentionGain)) as tf.Tensor4D;
+    });
+  }
+
+  /** Class logits of the classifier branch on (already masked) images, B x classes. */
+  classify(xMasked: tf.Tensor): tf.Tensor2D {
+    const v = this.variables;
+    return tf.tidy(() => {
+      const img = this.images(xMasked, `${KIND}.classify`);
+      const flat = tf.reshape(img, [img.shape[0], this.config.height * this.config.width]);
+      const h = tf.relu(tf.add(tf.matMul(flat, v["classifier.hidden.kernel"] as tf.Tensor2D), v["classifier.hidden.bias"]));
+      return tf.add(tf.matMul(h as tf.Tensor2D, v["classifier.output.kernel"] as tf.Tensor2D), v["classifier.output.bias"]) as tf.Tensor2D;
+    });
+  }
+
+  /**
+   * Full forward pass: logits m, mask M = gate(m), class logits C(x * M). With `training`, a
+   * stochastic gate draws its noise from `seed` (required then); otherwise the gate is
+   * deterministic. The caller owns the tensors (use inside tf.tidy).
+   */
+  forward(x: tf.Tensor, opts: { training?: boolean; seed?: number } = {}): MaskedForward {
+    const training = opts.training ?? false;
+    if (training && isStochasticGate(this.config.gate) && opts.seed === undefined) {
+      throw new SparsekitError(`${KIND}.forward: option 'seed' is required when training with the ${this.config.gate.kind} gate (the noise must be reproducible).`);
+    }
+    const img = this.images(x, `${KIND}.forward`);
+    const maskLogits = this.maskLogits(img);
+    const mask = applyGate(this.config.gate, maskLogits, { training, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) }) as tf.Tensor4D;
+    const logits = this.classify(tf.mul(img, mask));
+    return { maskLogits, mask, logits };
+  }
+
+  /** Deterministic masks of `x` (test-time gate), B x H x W x 1, computed in batches. */
+  masks(x: tf.Tensor, batchSize = 500): tf.Tensor4D {
+    const img = this.images(x, `${KIND}.masks`);
+    try {
+      const parts: tf.Tensor[] = [];
+      for (let i = 0; i < img.shape[0]; i += batchSize) {
+        parts.push(
+          tf.tidy(() => {
+            const xb = tf.slice(img, [i, 0, 0, 0], [Math.min(batchSize, img.shape[0] - i), -1, -1, -1]);
+            return applyGate(this.config.gate, this.maskLogits(xb), { training: false });
+          }),
+        );
+      }
+      const out = tf.concat(parts, 0) as tf.Tensor4D;
+      tf.dispose(parts);
+      return out;
+    } finally {
+      img.dispose();
+    }
+  }
+
+  /**
+   * Test accuracy and mask statistics (deterministic gate), in batches. `labels` are integer
+   * classes, one per sample.
+   */
+  evaluate(x: tf.Tensor, labels: ArrayLike<number>, batchSize = 500): MaskedEvaluation {
+    const where = `${KIND}.evaluate`;
+    const img = this.images(x, where);
+    const n = img.shape[0];
+    if (labels == null || labels.length !== n) {
+      img.dispose();
+      throw new SparsekitError(`${where}: argument 'labels' must hold ${n} classes (one per sample), got ${labels == null ? String(labels) : `length ${labels.length}`}.`);
+    }
+    let hits = 0;
+    const maskParts: tf.Tensor[] = [];
+    try {
+      for (let i = 0; i < n; i += batchSize) {
+        const size = Math.min(batchSize, n - i);
+        const [pred, mask] = tf.tidy(() => {
+          const xb = tf.slice(img, [i, 0, 0, 0], [size, -1, -1, -1]);
+          const out = this.forward(xb);
+          return [tf.argMax(out.logits, 1), out.mask];
+        });
+        const p = pred.dataSync();
+        pred.dispose();
+        for (let j = 0; j < size; j++) if (p[j] === labels[i + j]) hits++;
+        maskParts.push(mask);
+      }
+      const all = tf.concat(maskParts, 0);
+      const stats = maskStatistics(all);
+      all.dispose();
+      return { accuracy: hits / n, ...stats };
+    } finally {
+      tf.dispose(maskParts);
+      img.dispose();
+    }
+  }
+
+  /**
+   * The loss terms of one batch: `crossEntropy` (softmax cross-entropy of C(x * M)), the weighted
+   * penalties with weight > 0 (`area`, `binarization`, `totalVariation`, `expectedL0`) and, with
+   * a budget, `budget` = lambda (g - target). Also returns the constraint value g (a scalar the
+   * caller owns) for the dual update.
+   */
+  lossTerms(
+    x: tf.Tensor,
+    y: tf.Tensor,
+    opts: { penalties?: MaskPenalties; budget?: MaskBudget; training?: boolean; seed?: number } = {},
+  ): { terms: Record<string, tf.Scalar>; constraint?: tf.Scalar } {
+    const out = this.forward(x, { training: opts.training ?? true, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
+    const terms: Record<string, tf.Scalar> = { crossEntropy: tf.losses.softmaxCrossEntropy(y, out.logits) as tf.Scalar };
+    const p = opts.penalties ?? {};
+    const l0 = () => hardConcreteExpectedL0(out.maskLogits, this.hardConcreteParams());
+    if (p.area) terms.area = tf.mul(p.area, maskArea(out.mask)) as tf.Scalar;
+    if (p.binarization) terms.binarization = tf.mul(p.binarization, maskBinarization(out.mask)) as tf.Scalar;
+    if (p.totalVariation) terms.totalVariation = tf.mul(p.totalVariation, maskTotalVariation(out.mask)) as tf.Scalar;
+    if (p.expectedL0) terms.expectedL0 = tf.mul(p.expectedL0, l0()) as tf.Scalar;
+    let constraint: tf.Scalar | undefined;
+    if (opts.budget) {
+      constraint = opts.budget.on === "expectedL0" ? l0() : maskArea(out.mask);
+      terms.budget = opts.budget.constraint.term(constraint);
+    }
+    return { terms, ...(constraint ? { constraint } : {}) };
+  }
+
+  private hardConcreteParams(): Record<string, number> {
+    const g = this.config.gate;
+    if (g.kind !== "hardConcrete") {
+      throw new SparsekitError(`${KIND}: the expected L0 needs the hardConcrete gate, this model uses "${g.kind}".`);
+    }
+    const { kind: _k, ...params } = g;
+    return params as Record<string, number>;
+  }
+
+  private checkData(data: unknown, where: string): { x: tf.Tensor; y: tf.Tensor } {
+    if (data === null || typeof data !== "object") throw new SparsekitError(`${where}: argument 'data' must be { x, y }.`);
+    const { x, y } = data as { x: tf.Tensor; y: tf.Tensor };
+    this.images(x, where).dispose();
+    assertFinite(x, where, "data.x");
+    assertTensor(y, where, "data.y");
+    if (y.rank !== 2 || y.shape[0] !== x.shape[0] || y.shape[1] !== this.config.classes) {
+      throw new SparsekitError(`${where}: argument 'data.y' must be one-hot labels of shape [${x.shape[0]}, ${this.config.classes}], got ${shapeString(y.shape)}.`);
+    }
+    return { x, y };
+  }
+
+  /**
+   * Pretrains the classifier branch alone on full images (M = 1): Adam on the cross-entropy,
+   * through the generic seeded trainer (checkpoints/resume).
+   */
+  async pretrainClassifier(data: { x: tf.Tensor; y: tf.Tensor }, options: PretrainOptions): Promise<TrainHistory> {
+    const where = `${KIND}.pretrainClassifier`;
+    assertKnownOptions(options, where, PRETRAIN_KNOWN);
+    const { x, y } = this.checkData(data, where);
+    const lr = options.learningRate ?? 1e-3;
+    assertNumberOption(lr, where, "learningRate", { min: 0, exclusiveMin: true });
+    return train({
+      variables: this.classifierVariables(),
+      data: { x, y },
+      epochs: options.epochs,
+      batchSize: options.batchSize ?? 128,
+      optimizer: { name: "adam", learningRate: lr },
+      seed: options.seed ?? deriveSeed(this.config.seed, "pretrain"),
+      lossTerms: (batch) => ({ crossEntropy: tf.losses.softmaxCrossEntropy(batch.y!, this.classify(batch.x)) as tf.Scalar }),
+      ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+      ...(options.resume !== undefined ? { resume: options.resume } : {}),
+      progress: options.progress ?? "none",
+      checkFinite: "terms",
+      config: { model: this.config, phase: "pretrain", learningRate: lr } as Record<string, unknown>,
+    });
+  }
+
+  /**
+   * Joint training of both branches on `CE(y, C(x * M)) + penalties (+ lambda (g - target))` with
+   * Adam. With a budget, the multiplier takes one dual-ascent step per minibatch on that batch's
+   * g (BudgetConstraint.update) and is logged per epoch; with a checkpoint, its per-epoch state is
+   * saved as budget.json so a resumed run restores it. `pretrainEpochs` > 0 first pretrains the
+   * classifier on full images.
+   */
+  async fit(data: { x: tf.Tensor; y: tf.Tensor }, options: MaskedFitOptions): Promise<MaskedFitResult> {
+    const where = `${KIND}.fit`;
+    assertKnownOptions(options, where, FIT_KNOWN);
+    const { x, y } = this.checkData(data, where);
+    const lr = options.learningRate ?? 1e-3;
+    assertNumberOption(lr, where, "learningRate", { min: 0, exclusiveMin: true });
+    const trainClassifier = options.trainClassifier ?? true;
+    assertBooleanOption(trainClassifier, where, "trainClassifier");
+    const pretrainEpochs = options.pretrainEpochs ?? 0;
+    assertNumberOption(pretrainEpochs, where, "pretrainEpochs", { integer: true, min: 0 });
+    const penalties = options.penalties ?? {};
+    assertKnownOptions(penalties, `${where} penalties`, PENALTY_KEYS);
+    for (const k of PENALTY_KEYS) if (penalties[k] !== undefined) assertNumberOption(penalties[k], where, `penalties.${k}`, { min: 0 });
+    if (penalties.expectedL0) this.hardConcreteParams();
+    const budget = options.budget;
+    if (budget !== undefined) {
+      if (budget === null || typeof budget !== "object" || !(budget.constraint instanceof BudgetConstraint)) {
+        throw new SparsekitError(`${where}: option 'budget' must be { constraint: BudgetConstraint, on: "area" | "expectedL0" }.`);
+      }
+      assertKnownOptions(budget, `${where} budget`, ["constraint", "on"]);
+      assertEnumOption(budget.on, where, "budget.on", ["area", "expectedL0"] as const);
+      if (budget.on === "expectedL0") this.hardConcreteParams();
+    }
+    const seed = options.seed ?? this.config.seed;
+    assertNumberOption(seed, where, "seed", { integer: true, min: 0 });
+
+    let pretrainHistory: TrainHistory | undefined;
+    if (pretrainEpochs > 0) {
+      pretrainHistory = await this.pretrainClassifier(
+        { x, y },
+        {
+          epochs: pretrainEpochs,
+          batchSize: options.batchSize ?? 128,
+          learningRate: lr,
+          seed: deriveSeed(seed, "pretrain"),
+          ...(options.checkpoint ? { checkpoint: { ...options.checkpoint, dir: join(options.checkpoint.dir, "pretrain") } } : {}),
+          ...(options.resume !== undefined ? { resume: options.resume } : {}),
+          progress: options.progress ?? "none",
+        },
+      );
+    }
+
+    // Dual variable: per-epoch states saved beside the checkpoints, restored lazily at the first
+    // step (whose epoch tells which checkpoint the trainer resumed from).
+    const budgetFile = options.checkpoint ? join(options.checkpoint.dir, BUDGET_FILE) : undefined;
+    let savedStates: Record<string, BudgetConstraintState> = {};
+    if (budget && budgetFile && options.resume) {
+      try {
+        savedStates = JSON.parse(await readFile(budgetFile, "utf8")) as Record<string, BudgetConstraintState>;
+      } catch {
+        savedStates = {};
+      }
+    }
+    let restored = false;
+    const restoreFor = (epochsDone: number) => {
+      if (restored || !budget) return;
+      restored = true;
+      const s = savedStates[String(epochsDone)];
+      if (s) budget.constraint.restore(s);
+    };
+
+    const multipliers: MultiplierRecord[] = [];
+    let pending: tf.Scalar | undefined;
+    let constraintSum = 0;
+    let constraintCount = 0;
+    const variables = trainClassifier ? this.variables : this.attentionVariables();
+    try {
+      const history = await train({
+        variables,
+        data: { x, y },
+        epochs: options.epochs,
+        batchSize: options.batchSize ?? 128,
+        optimizer: { name: "adam", learningRate: lr },
+        seed,
+        lossTerms: (batch, ctx) => {
+          restoreFor(ctx.epoch - 1);
+          const { terms, constraint } = this.lossTerms(batch.x, batch.y!, { penalties, ...(budget ? { budget } : {}), training: true, seed: ctx.seed });
+          if (constraint) {
+            pending?.dispose();
+            pending = tf.keep(constraint);
+          }
+          return terms;
+        },
+        callbacks: {
+          onBatchEnd: () => {
+            if (!budget || !pending) return;
+            const g = pending.dataSync()[0];
+            pending.dispose();
+            pending = undefined;
+            budget.constraint.update(g);
+            constraintSum += g;
+            constraintCount++;
+          },
+          onEpochEnd: async (record) => {
+            const out: MaskedEpochRecord = { epoch: record.epoch, loss: record.loss, terms: { ...record.terms } };
+            if (budget) {
+              const m: MultiplierRecord = {
+                epoch: record.epoch,
+                multiplier: budget.constraint.multiplier,
+                constraint: constraintCount ? constraintSum / constraintCount : NaN,
+              };
+              multipliers.push(m);
+              out.multiplier = m.multiplier;
+              out.constraint = m.constraint;
+              constraintSum = 0;
+              constraintCount = 0;
+              if (budgetFile) {
+                savedStates[String(record.epoch)] = budget.constraint.state();
+                await writeFileAtomic(budgetFile, `${JSON.stringify(savedStates, null, 2)}\n`);
+              }
+            }
+            await options.onEpochEnd?.(out);
+          },
+        },
+        ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+        ...(options.resume !== undefined ? { resume: options.resume } : {}),
+        progress: options.progress ?? "none",
+        checkFinite: "terms",
+        config: { model: this.config, phase: "joint", penalties, budget: budget ? { target: budget.constraint.target, stepSize: budget.constraint.stepSize, on: budget.on } : null, learningRate: lr } as Record<string, unknown>,
+      });
+      // A resumed run that had already finished takes no step: restore the last saved multiplier.
+      if (budget && !restored) restoreFor(history.epochs.length);
+      return { history, multipliers, ...(pretrainHistory ? { pretrainHistory } : {}) };
+    } finally {
+      pending?.dispose();
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { initBackend } from "../../src/backend/index.js";
+import { entropyMnist } from "../../src/experiments/entropyMnist.js";
+import { getExperiment } from "../../src/experiments/registry.js";
+import { resolveExperimentConfig, runExperiment } from "../../src/experiments/runExperiment.js";
+
+beforeAll(async () => {
+  await initBackend({ backend: "wasm" });
+});
+
+describe("entropy-mnist experiment", () => {
+  it("is registered; defaults compare N = 10 over >= 3 seeds", () => {
+    expect(getExperiment("entropy-mnist")).toBe(entropyMnist);
+    const c = resolveExperimentConfig(entropyMnist, [{}]);
+    expect(c.numClusters).toBe(10);
+    expect(c.seeds).toBeGreaterThanOrEqual(3);
+    expect(c.consistencyWeight).toBeGreaterThan(0);
+    expect(() => resolveExperimentConfig(entropyMnist, [{ beta: 0 }])).toThrow(/beta/);
+    expect(() => resolveExperimentConfig(entropyMnist, [{ augmentation: { maxScale: 1 } }])).toThrow(/maxScale/);
+  });
+
+  it("--quick writes the report with scores, collapse curves, sweep and failure modes; resume reuses checkpoints", async () => {
+    const out = mkdtempSync(join(tmpdir(), "entropy-mnist-"));
+    const r = await runExperiment(entropyMnist, { quick: true, seed: 5, outDir: out, progress: "none" });
+    const json = JSON.parse(readFileSync(r.files.json, "utf8"));
+    const m = json.metrics;
+    expect(Object.keys(m)).toEqual(
+      expect.arrayContaining(["seeds", "methods", "headline", "runs", "kmeans", "collapse", "sweep", "failureModes", "cpuSeconds"]),
+    );
+    expect(Object.keys(m.headline)).toEqual(["perUnit", "marginal", "marginalConsistency", "kmeansPixels", "kmeansPca"]);
+    for (const h of Object.values(m.headline) as { acc: number; nmi: number; ari: number }[]) {
+      expect(h.acc).toBeGreaterThan(0);
+      expect(h.acc).toBeLessThanOrEqual(1);
+      expect(h.nmi).toBeGreaterThanOrEqual(0);
+      expect(h.ari).toBeLessThanOrEqual(1);
+    }
+    expect(m.methods.marginalConsistency.acc.runs).toHaveLength(2);
+    expect(m.collapse.perUnitUsedPerEpoch).toHaveLength(2);
+    expect(m.collapse.perUnitUsedPerEpoch[0]).toHaveLength(2);
+    expect(m.sweep).toHaveLength(4);
+    expect(m.failureModes.smallLambda.lambda).toBe(0);
+    expect(m.failureModes.smallBeta.beta).toBe(-0.001);
+    expect(m.failureModes.smallBeta.clusterSizes.reduce((a: number, b: number) => a + b, 0)).toBe(100);
+    expect(json.epochs).toHaveLength(2);
+    expect(Object.keys(json.epochs[0])).toEqual(expect.arrayContaining(["perUnit.acc", "marginalConsistency.used"]));
+    const names = r.files.images.map((p) => p.split("/").pop());
+    expect(names.some((n) => n?.includes("samples-best"))).toBe(true);
+    expect(names.some((n) => n?.includes("samples-small-beta"))).toBe(true);
+    expect(r.files.plots.some((p) => p.includes("used-clusters-per-epoch"))).toBe(true);
+    expect(existsSync(join(out, "index.html"))).toBe(true);
+    expect(existsSync(join(out, "checkpoints", "perUnit-N10-seed0"))).toBe(true);
+
+    const again = await runExperiment(entropyMnist, { resume: true, outDir: out, progress: "none" });
+    const m2 = JSON.parse(readFileSync(again.files.json, "utf8")).metrics;
+    expect(m2.headline).toEqual(m.headline);
+  });
+});
