@@ -153,14 +153,17 @@ export function addAutoencoderReport(report: RunReport, input: AutoencoderReport
       "Statistics of the hidden codes on the evaluation set after every " + label + " (mean activation, Hoyer, lifetime sparsity, fraction of active entries).",
     );
   }
-  const changeSeries = Object.keys(input.relativeChange)
-    .map((name) => series(epochs, (e) => e.metrics[`relativeChange${name}`], `||${name} - ${name}_0|| / ||${name}_0||`))
-    .filter((s): s is LineSeries => s !== undefined);
+  const changeSeries = [
+    ...Object.keys(input.relativeChange).map((name) => series(epochs, (e) => e.metrics[`relativeChange${name}`], `||${name} - ${name}_0|| / ||${name}_0||`)),
+    series(epochs, (e) => e.metrics.normRatioW1, "||W1|| / ||W1_0||"),
+    series(epochs, (e) => e.metrics.cosineToInitW1, "cos(W1, W1_0)"),
+    series(epochs, (e) => e.metrics.cosineToInitW1Centered, "cos(W1, W1_0), filters centred"),
+  ].filter((s): s is LineSeries => s !== undefined);
   if (changeSeries.length > 0) {
     report.addPlot(
       "relative weight change",
       lineChart(changeSeries, { title: "Distance from the random start", xTitle: label, yTitle: "relative change" }),
-      "How far training moved each weight matrix from its initial value; near 0 means the filters are still the random initialisation.",
+      "How far training moved each weight matrix from its initial value. A relative change near 0, a cosine to the start near 1 (the weights only shrank), or a centred cosine near 1 (each filter only gained a uniform offset, which acts as a bias on mean-removed inputs) means the filter pictures are still the random initialisation.",
     );
   }
 

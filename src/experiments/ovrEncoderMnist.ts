@@ -34,8 +34,8 @@ const configSchema = z.strictObject({
   /** Batch size of the lambda sweep and the scale study (the seed: 128). */
   batchSize: z.number().int().min(2).default(128),
   learningRate: z.number().positive().default(1e-3),
-  /** lambda values of the sweep, at batchSize. */
-  lambdas: z.array(z.number().min(0)).min(1).default([1e-5, 1e-3, 1e-1]),
+  /** lambda values of the sweep, at batchSize (0 = the L term alone: the control for the OVR term). */
+  lambdas: z.array(z.number().min(0)).min(1).default([0, 1e-5, 1e-3, 1e-1]),
   /** Batch sizes of the batch-size study (at studyLambda). */
   batchSizes: z.array(z.number().int().min(2)).default([8, 32, 128, 512]),
   /** lambda of the batch-size and weight-scale studies. */
@@ -45,13 +45,18 @@ const configSchema = z.strictObject({
    * its value at batchSize (the "sum" OVR grows like B^2, so a fixed lambda weakens it at small B).
    */
   batchStudyScaledLambda: z.boolean().default(false),
+  /**
+   * Also run the batch sizes below batchSize at equal optimizer steps (those of `epochs` epochs at
+   * batchSize): at equal epochs a batch of 8 takes 16x the steps of a batch of 128.
+   */
+  batchStudyEqualSteps: z.boolean().default(true),
   /** Compare free weight scale with unitNormRows (at studyLambda, batchSize). */
   compareUnitNormRows: z.boolean().default(true),
   baselines: z.array(z.enum(BASELINES)).default([...BASELINES]),
-  kmeansIterations: z.number().int().min(0).default(10),
+  kmeansIterations: z.number().int().min(0).default(5),
   /** Sparse-autoencoder baseline: ReLU codes, linear decoder, L1 weight, Adam epochs. */
   saeL1: z.number().min(0).default(1e-3),
-  saeEpochs: z.number().int().min(1).default(3),
+  saeEpochs: z.number().int().min(1).default(2),
   /**
    * L2 weight(s) of the linear probe (multinomial logistic regression on standardised features,
    * L-BFGS). One value: used for every representation. Several: each representation gets the one
@@ -82,7 +87,7 @@ interface Row {
   trainAccuracy: number;
   /** L2 of the probe (chosen on the validation split when several were given) and validation accuracy per candidate. */
   probeL2: number;
-  validationAccuracy: Record<string, number>;
+  validationAccuracy: { l2: number; accuracy: number }[];
   /** Sparsity of the features on the test digits. */
   fractionZeros: number;
   hoyer: number;
@@ -90,11 +95,17 @@ interface Row {
   deadUnits: number;
   /** ||W - W0|| / ||W0|| of the encoder (null for fixed features). */
   weightChange: number | null;
+  /** Mean over units of cos(w_k, w_k at the start): 1 = only rescaled, no change of direction. */
+  cosineToStart: number | null;
   /** OVR-Encoder cost parts per epoch (batch means). */
   epochTotal: number[];
   epochNormTerm: number[];
   epochOverlap: number[];
   epochWeightChange: number[];
+  /** Fraction of zero codes on the test digits after each epoch. */
+  epochTestZeros: number[];
+  /** Optimizer steps of the encoder (null for fixed features). */
+  steps: number | null;
   probeIterations: number;
   encoderSeconds: number;
   probeSeconds: number;
@@ -106,11 +117,13 @@ interface EncoderSpec {
   lambda: number;
   batchSize: number;
   unitNormRows: boolean;
+  /** Stop after this many steps (equal-steps batch study); default config.epochs epochs. */
+  maxSteps?: number;
 }
 
 const ROWS_FILE = "ovr-encoder-rows.json";
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
-const encoderId = (s: EncoderSpec) => `ovr-l${s.lambda}-b${s.batchSize}-${s.unitNormRows ? "unit" : "free"}`;
+const encoderId = (s: EncoderSpec) => `ovr-l${s.lambda}-b${s.batchSize}-${s.unitNormRows ? "unit" : "free"}${s.maxSteps ? `-s${s.maxSteps}` : ""}`;
 
 /** McNemar z of paired predictions: (b - c) / sqrt(b + c), b = only A right, c = only B right. */
 function mcnemar(a: readonly number[], b: readonly number[], labels: Int32Array): { onlyA: number; onlyB: number; z: number } {
@@ -123,6 +136,16 @@ function mcnemar(a: readonly number[], b: readonly number[], labels: Int32Array)
     else if (rb && !ra) onlyB++;
   }
   return { onlyA, onlyB, z: onlyA + onlyB === 0 ? 0 : (onlyA - onlyB) / Math.sqrt(onlyA + onlyB) };
+}
+
+/** Mean over units of the cosine between each unit's weights now and at the start ([K, d] rows). */
+function meanCosine(model: OvrEncoder, start: tf.Tensor2D): number {
+  return tf.tidy(() => {
+    const w = model.filters();
+    const dot = tf.sum(tf.mul(w, start), 1);
+    const norms = tf.mul(tf.norm(w, "euclidean", 1), tf.norm(start, "euclidean", 1));
+    return tf.mean(tf.divNoNan(dot, norms)).dataSync()[0];
+  });
 }
 
 /** Encoder filters mapped back to pixels: W [K, k] -> rows of W diag(s) U_k, s_j = 1/sqrt(lambda_j + eps). */
@@ -157,20 +180,23 @@ export const ovrEncoderMnist = defineExperiment({
     "triangle features (Coates & Ng 2011) with as many centroids as units, and the codes of a ReLU sparse autoencoder " +
     "(L1 penalty) of the same width. Studies: lambda sweep at batch 128; batch sizes (the seed says small batches hurt); " +
     "free weight scale vs unitNormRows (how far W moves from its start). Open question answered with numbers: do the " +
-    "OVR-Encoder's codes beat random ReLU features of the same width under the same probe?",
+    "OVR-Encoder's codes beat random ReLU features of the same width under the same probe? Defaults (K = 2048, 5 epochs, " +
+    "lambda 0 / 1e-5 / 1e-3 / 1e-1, probe L2 1e-3) take ~210 s of CPU (wasm, one core). A fuller run: " +
+    '--config with { "lambdas": [0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1], "epochs": 20, "probeL2": [1e-4, 1e-3, 1e-2] } ' +
+    '(~670 s CPU, ~3x); "hiddenSize": 8192 is the seed\'s width (probes ~3.5x slower, ~1.9 GB resident memory).',
   configSchema,
   quick: {
-    trainSize: 300,
+    trainSize: 200,
     testSize: 100,
-    pcaComponents: 16,
-    hiddenSize: 64,
+    pcaComponents: 12,
+    hiddenSize: 32,
     epochs: 1,
-    lambdas: [1e-3, 1e-1],
+    lambdas: [0, 1e-1],
     batchSizes: [8, 32],
     batchStudyScaledLambda: true,
     kmeansIterations: 2,
     saeEpochs: 1,
-    probeMaxIterations: 20,
+    probeMaxIterations: 15,
     filtersShown: 16,
   },
   async run(config: Config, ctx, report) {
@@ -195,6 +221,7 @@ export const ovrEncoderMnist = defineExperiment({
     const shuffleSeed = deriveSeed(ctx.seed, "ovr-encoder-mnist", "shuffle");
     let zTrain: tf.Tensor2D | undefined;
     let zTest: tf.Tensor2D | undefined;
+    let startFeatures: RandomReluFeatures | undefined;
     try {
       await report.time("pca", () => pca.fit(xTrain));
       zTrain = pca.transform(xTrain);
@@ -218,7 +245,7 @@ export const ovrEncoderMnist = defineExperiment({
           const t0 = performance.now();
           const fitProbe = (x: tf.Tensor2D, y: ArrayLike<number>, l2: number) =>
             new LogisticRegression().fit(x, y, { l2, maxIterations: config.probeMaxIterations, numClasses: 10 });
-          const validationAccuracy: Record<string, number> = {};
+          const validationAccuracy: { l2: number; accuracy: number }[] = [];
           let l2 = config.probeL2[0];
           if (config.probeL2.length > 1) {
             const nFit = f.train.shape[0] - Math.max(1, Math.round(config.probeValidationFraction * f.train.shape[0]));
@@ -228,7 +255,7 @@ export const ovrEncoderMnist = defineExperiment({
               const m = await report.time("probe validation", () => fitProbe(xFit, yTrain.subarray(0, nFit), candidate));
               const acc = m.accuracy(xVal, yTrain.subarray(nFit));
               m.dispose();
-              validationAccuracy[String(candidate)] = acc;
+              validationAccuracy.push({ l2: candidate, accuracy: acc });
               if (acc > bestAcc || (acc === bestAcc && candidate > l2)) {
                 bestAcc = acc;
                 l2 = candidate;
@@ -245,6 +272,9 @@ export const ovrEncoderMnist = defineExperiment({
             epochNormTerm: [],
             epochOverlap: [],
             epochWeightChange: [],
+            epochTestZeros: [],
+            steps: null,
+            cosineToStart: null,
             ...fields(),
             testAccuracy: lr.accuracy(f.test, yTest),
             trainAccuracy: lr.accuracy(f.train, yTrain),
@@ -277,7 +307,7 @@ export const ovrEncoderMnist = defineExperiment({
         const r = await report.time(name, make);
         return { ...r, seconds: (performance.now() - t0) / 1000 };
       };
-      const fixed = { lambda: null, batchSize: null, rowScale: null, weightChange: null } as const;
+      const fixed = { lambda: null, batchSize: null, rowScale: null, weightChange: null, cosineToStart: null, steps: null } as const;
 
       // ---- baselines -----------------------------------------------------------------------
       const baselineRows: Partial<Record<Baseline, Row>> = {};
@@ -340,11 +370,13 @@ export const ovrEncoderMnist = defineExperiment({
 
       // ---- OVR-Encoder runs ------------------------------------------------------------------
       const encoderDir = (id: string) => join(ctx.checkpointDir, id);
+      startFeatures = new RandomReluFeatures({ inputDim: config.pcaComponents, width: K, seed: initSeed });
+      const startWeights = startFeatures.weights; // every encoder's w_k at the start, [K, d]
       const runEncoder = async (spec: EncoderSpec): Promise<Row> => {
         const id = encoderId(spec);
         const scale = spec.unitNormRows ? "unitNormRows" : "free";
         let model: OvrEncoder | undefined;
-        let history: Pick<Row, "epochTotal" | "epochNormTerm" | "epochOverlap" | "epochWeightChange"> | undefined;
+        let history: Pick<Row, "epochTotal" | "epochNormTerm" | "epochOverlap" | "epochWeightChange" | "epochTestZeros" | "steps"> | undefined;
         const row = await probe(
           id,
           () =>
@@ -356,22 +388,39 @@ export const ovrEncoderMnist = defineExperiment({
                 unitNormRows: spec.unitNormRows,
                 seed: initSeed,
               });
-              const fit = model.fit(zTr, { epochs: config.epochs, batchSize: spec.batchSize, learningRate: config.learningRate, seed: shuffleSeed });
+              const m = model;
+              const epochs = spec.maxSteps ? Math.ceil(spec.maxSteps / OvrEncoder.stepsPerEpoch(zTr.shape[0], spec.batchSize)) : config.epochs;
+              const testZeros: number[] = [];
+              const fit = m.fit(zTr, {
+                epochs,
+                batchSize: spec.batchSize,
+                learningRate: config.learningRate,
+                seed: shuffleSeed,
+                ...(spec.maxSteps ? { maxSteps: spec.maxSteps } : {}),
+                onEpochEnd: () => {
+                  const h = m.encode(zTe);
+                  testZeros.push(fractionZeros(h));
+                  h.dispose();
+                },
+              });
               history = {
                 epochTotal: fit.epochs.map((e) => e.total),
                 epochNormTerm: fit.epochs.map((e) => e.normTerm),
                 epochOverlap: fit.epochs.map((e) => e.overlap),
                 epochWeightChange: fit.epochs.map((e) => e.weightChange),
+                epochTestZeros: testZeros,
+                steps: fit.steps,
               };
               await model.save(encoderDir(id));
               return { train: model.encode(zTr), test: model.encode(zTe) };
             }),
           () => ({
-            representation: `OVR-Encoder (lambda ${spec.lambda}, batch ${spec.batchSize}, ${scale})`,
+            representation: `OVR-Encoder (lambda ${spec.lambda}, batch ${spec.batchSize}, ${scale}${spec.maxSteps ? `, ${spec.maxSteps} steps` : ""})`,
             lambda: spec.lambda,
             batchSize: spec.batchSize,
             rowScale: scale,
             weightChange: model ? model.relativeChange("W") : null,
+            cosineToStart: model ? meanCosine(model, startWeights) : null,
             ...history,
           }),
         );
@@ -390,6 +439,16 @@ export const ovrEncoderMnist = defineExperiment({
           scaledRows.push(await runEncoder({ lambda: Number((config.studyLambda * (ref / (B * (B - 1)))).toPrecision(6)), batchSize: B, unitNormRows: false }));
         }
       }
+      const equalStepRows: Row[] = [];
+      if (config.batchStudyEqualSteps) {
+        const steps = config.epochs * OvrEncoder.stepsPerEpoch(zTr.shape[0], config.batchSize);
+        for (const B of config.batchSizes) {
+          if (B > config.batchSize) continue;
+          const spec: EncoderSpec = { lambda: config.studyLambda, batchSize: B, unitNormRows: false };
+          // The batchSize run itself already took exactly these steps.
+          equalStepRows.push(await runEncoder(B === config.batchSize ? spec : { ...spec, maxSteps: steps }));
+        }
+      }
       let scaleRows: { free: Row; unit: Row } | undefined;
       if (config.compareUnitNormRows) {
         scaleRows = {
@@ -404,6 +463,7 @@ export const ovrEncoderMnist = defineExperiment({
         sweep,
         batchRows,
         scaledRows,
+        equalStepRows,
         scaleRows,
         yTest,
         pca,
@@ -414,6 +474,7 @@ export const ovrEncoderMnist = defineExperiment({
     } finally {
       zTrain?.dispose();
       zTest?.dispose();
+      startFeatures?.dispose();
       pca.dispose();
       disposeLabelledData(data.train);
       disposeLabelledData(data.test);
@@ -427,6 +488,7 @@ interface Results {
   sweep: Row[];
   batchRows: Row[];
   scaledRows: Row[];
+  equalStepRows: Row[];
   scaleRows: { free: Row; unit: Row } | undefined;
   yTest: Int32Array;
   pca: Pca;
@@ -436,12 +498,16 @@ interface Results {
 }
 
 async function writeReport(report: RunReport, ctx: ExperimentContext, config: Config, r: Results): Promise<void> {
-  const { baselineRows: base, sweep, batchRows, scaledRows, scaleRows, yTest } = r;
+  const { baselineRows: base, sweep, batchRows, scaledRows, equalStepRows, scaleRows, yTest } = r;
   const n = yTest.length;
   const stdErr = (p: number) => Math.sqrt((p * (1 - p)) / n);
 
   // ---- answers, computed from the numbers -------------------------------------------------
-  const best = sweep.reduce((a, b) => (b.testAccuracy > a.testAccuracy ? b : a));
+  // lambda = 0 is the L-term-only control; "the OVR-Encoder" is lambda > 0 (all of the sweep if it has no positive lambda).
+  const positive = sweep.filter((row) => row.lambda! > 0);
+  const ovrRuns = positive.length > 0 ? positive : sweep;
+  const control = sweep.find((row) => row.lambda === 0);
+  const best = ovrRuns.reduce((a, b) => (b.testAccuracy > a.testAccuracy ? b : a));
   const answers: string[] = [];
   const metrics: Record<string, unknown> = {
     accuracy: Object.fromEntries(r.rows.map((row) => [row.id, row.testAccuracy])),
@@ -449,28 +515,41 @@ async function writeReport(report: RunReport, ctx: ExperimentContext, config: Co
     bestOvrLambda: best.lambda,
     bestOvrAccuracy: best.testAccuracy,
   };
+  const pairs = (rowsA: Row[], other: Row) =>
+    rowsA.map((a) => ({ lambda: a.lambda, diff: a.testAccuracy - other.testAccuracy, ...mcnemar(a.predictions, other.predictions, yTest) }));
+  const verdictOf = (p: { z: number }[]) => {
+    const wins = p.filter((x) => x.z > 1.96).length;
+    const losses = p.filter((x) => x.z < -1.96).length;
+    return wins > 0 && losses === 0
+      ? "YES: at least one lambda is significantly better (McNemar z > 1.96) and none significantly worse"
+      : wins === 0 && losses === 0
+        ? "NO clear difference: no lambda differs significantly (McNemar |z| <= 1.96)"
+        : wins === 0
+          ? "NO: no lambda is significantly better and some are significantly worse"
+          : "MIXED: some lambdas are significantly better, some significantly worse";
+  };
+  const perLambdaText = (p: { lambda: number | null; diff: number; z: number }[]) =>
+    p.map((x) => `${x.lambda}: ${x.diff >= 0 ? "+" : ""}${(100 * x.diff).toFixed(2)} pts (z ${x.z.toFixed(1)})`).join("; ");
   if (base.randomRelu) {
     const rnd = base.randomRelu;
-    const perLambda = sweep.map((s) => ({ lambda: s.lambda, diff: s.testAccuracy - rnd.testAccuracy, ...mcnemar(s.predictions, rnd.predictions, yTest) }));
-    const wins = perLambda.filter((p) => p.z > 1.96).length;
-    const losses = perLambda.filter((p) => p.z < -1.96).length;
+    const perLambda = pairs(ovrRuns, rnd);
     const bestPair = perLambda.find((p) => p.lambda === best.lambda)!;
     metrics.ovrMinusRandomRelu = perLambda;
-    const verdict =
-      wins > 0 && losses === 0
-        ? "YES: at least one lambda beats them significantly (McNemar |z| > 1.96) and none is significantly worse"
-        : wins === 0 && losses === 0
-          ? "NO clear difference: no lambda differs significantly from them (McNemar |z| <= 1.96)"
-          : wins === 0
-            ? "NO: no lambda beats them significantly and some are significantly worse"
-            : "MIXED: some lambdas are significantly better, some significantly worse";
     answers.push(
-      `Do OVR-Encoder codes beat random ReLU features of the same width (K = ${config.hiddenSize}) under the same probe? ${verdict}. ` +
-        `Random ReLU features (= the encoders' common starting weights): ${pct(rnd.testAccuracy)} ± ${pct(stdErr(rnd.testAccuracy))}; ` +
-        `best OVR-Encoder (lambda ${best.lambda}): ${pct(best.testAccuracy)} (difference ${(100 * bestPair.diff).toFixed(2)} points, ` +
-        `${bestPair.onlyA} test digits right only with OVR, ${bestPair.onlyB} only with random, McNemar z = ${bestPair.z.toFixed(2)}). ` +
-        `Per lambda: ${perLambda.map((p) => `${p.lambda}: ${(100 * p.diff).toFixed(2)} pts (z ${p.z.toFixed(1)})`).join("; ")}. ` +
+      `Do OVR-Encoder codes beat random ReLU features of the same width (K = ${config.hiddenSize}) under the same probe? ${verdictOf(perLambda)}. ` +
+        `Random ReLU features (= the encoders' common starting weights): ${pct(rnd.testAccuracy)} ± ${pct(stdErr(rnd.testAccuracy))} (binomial s.e.); ` +
+        `best OVR-Encoder (lambda ${best.lambda}, ${config.epochs} epochs): ${pct(best.testAccuracy)} (${bestPair.onlyA} test digits right only with OVR, ` +
+        `${bestPair.onlyB} only with random, McNemar z = ${bestPair.z.toFixed(2)}). Per lambda: ${perLambdaText(perLambda)}. ` +
         `The best lambda is picked on the test set, which flatters the OVR-Encoder.`,
+    );
+  }
+  if (control && positive.length > 0) {
+    const vsControl = pairs(positive, control);
+    metrics.ovrMinusLambdaZero = vsControl;
+    answers.push(
+      `Does the OVR term matter at all (lambda > 0 vs lambda = 0, the L term alone, same start and batches)? ${verdictOf(vsControl)}. ` +
+        `lambda 0: ${pct(control.testAccuracy)}, zeros ${pct(control.fractionZeros)}; per lambda: ${perLambdaText(vsControl)}; ` +
+        `zeros ${positive.map((x) => `${x.lambda}: ${pct(x.fractionZeros)}`).join(", ")}.`,
     );
   }
   const refRow = batchRows.find((b) => b.batchSize === config.batchSize);
@@ -478,17 +557,28 @@ async function writeReport(report: RunReport, ctx: ExperimentContext, config: Co
     const smallest = batchRows.reduce((a, b) => (b.batchSize! < a.batchSize! ? b : a));
     const ref = refRow ?? batchRows.reduce((a, b) => (b.batchSize! > a.batchSize! ? b : a));
     const m = mcnemar(smallest.predictions, ref.predictions, yTest);
-    metrics.batchStudy = batchRows.map((b) => ({ batchSize: b.batchSize, testAccuracy: b.testAccuracy, fractionZeros: b.fractionZeros }));
+    metrics.batchStudy = batchRows.map((b) => ({ batchSize: b.batchSize, steps: b.steps, testAccuracy: b.testAccuracy, fractionZeros: b.fractionZeros }));
     const hurt = m.z < -1.96 ? "YES" : m.z > 1.96 ? "NO (the smallest batch is significantly better)" : "NOT SIGNIFICANTLY";
     let text =
-      `Do small batches hurt (lambda ${config.studyLambda} fixed, ${config.epochs} epochs each)? ${hurt}: ` +
-      batchRows.map((b) => `batch ${b.batchSize}: ${pct(b.testAccuracy)} (zeros ${pct(b.fractionZeros)})`).join(", ") +
+      `Do small batches hurt (lambda ${config.studyLambda}, ${config.epochs} epochs each, as the seed compares them)? ${hurt}: ` +
+      batchRows.map((b) => `batch ${b.batchSize} (${b.steps} steps): ${pct(b.testAccuracy)}, zeros ${pct(b.fractionZeros)}`).join("; ") +
       `; batch ${smallest.batchSize} vs ${ref.batchSize}: McNemar z = ${m.z.toFixed(2)}.`;
     if (base.randomRelu) text += ` Random ReLU control: ${pct(base.randomRelu.testAccuracy)}.`;
+    if (equalStepRows.length >= 2) {
+      const small = equalStepRows.reduce((a, b) => (b.batchSize! < a.batchSize! ? b : a));
+      const refSteps = equalStepRows.find((b) => b.batchSize === config.batchSize) ?? equalStepRows.reduce((a, b) => (b.batchSize! > a.batchSize! ? b : a));
+      const ms = mcnemar(small.predictions, refSteps.predictions, yTest);
+      metrics.batchStudyEqualSteps = equalStepRows.map((b) => ({ batchSize: b.batchSize, steps: b.steps, testAccuracy: b.testAccuracy, fractionZeros: b.fractionZeros }));
+      text +=
+        ` At equal optimizer steps (${refSteps.steps} each): ` +
+        equalStepRows.map((b) => `batch ${b.batchSize}: ${pct(b.testAccuracy)}, zeros ${pct(b.fractionZeros)}`).join("; ") +
+        `; batch ${small.batchSize} vs ${refSteps.batchSize}: McNemar z = ${ms.z.toFixed(2)} ` +
+        `(${ms.z < -1.96 ? "small batches still hurt" : ms.z > 1.96 ? "the small batch is better" : "no significant difference"} once the step count is equal).`;
+    }
     if (scaledRows.length > 0) {
       metrics.batchStudyScaledLambda = scaledRows.map((b) => ({ batchSize: b.batchSize, lambda: b.lambda, testAccuracy: b.testAccuracy, fractionZeros: b.fractionZeros }));
       text +=
-        ` With lambda rescaled so lambda * B(B - 1) stays at its batch-${config.batchSize} value: ` +
+        ` With lambda rescaled so lambda * B(B - 1) stays at its batch-${config.batchSize} value (${config.epochs} epochs): ` +
         scaledRows.map((b) => `batch ${b.batchSize} (lambda ${b.lambda}): ${pct(b.testAccuracy)}`).join(", ") +
         ".";
     }
@@ -496,9 +586,11 @@ async function writeReport(report: RunReport, ctx: ExperimentContext, config: Co
   }
   if (scaleRows) {
     metrics.weightChange = { free: scaleRows.free.weightChange, unitNormRows: scaleRows.unit.weightChange };
+    metrics.cosineToStart = { free: scaleRows.free.cosineToStart, unitNormRows: scaleRows.unit.cosineToStart };
     answers.push(
       `Free weight scale vs unitNormRows (lambda ${config.studyLambda}, batch ${config.batchSize}, ${config.epochs} epochs): ` +
         `||W - W0|| / ||W0|| = ${scaleRows.free.weightChange?.toFixed(3)} vs ${scaleRows.unit.weightChange?.toFixed(3)}; ` +
+        `mean cos(w_k, w_k0) = ${scaleRows.free.cosineToStart?.toFixed(3)} vs ${scaleRows.unit.cosineToStart?.toFixed(3)}; ` +
         `test accuracy ${pct(scaleRows.free.testAccuracy)} vs ${pct(scaleRows.unit.testAccuracy)}; ` +
         `zeros ${pct(scaleRows.free.fractionZeros)} vs ${pct(scaleRows.unit.fractionZeros)}.`,
     );
@@ -506,6 +598,7 @@ async function writeReport(report: RunReport, ctx: ExperimentContext, config: Co
   const cpu = process.cpuUsage(r.cpu0);
   metrics.cpuSeconds = (cpu.user + cpu.system) / 1e6;
   report.setMetrics(metrics);
+  if (answers.length === 0) answers.push("No question could be answered with this config (no random ReLU baseline, fewer than two batch sizes, no scale study).");
   report.addText("Answers", answers.join("\n\n"));
 
   // ---- table --------------------------------------------------------------------------------
@@ -524,6 +617,7 @@ async function writeReport(report: RunReport, ctx: ExperimentContext, config: Co
       meanActiveUnits: fmt(row.meanActive, 1),
       deadUnits: row.deadUnits,
       weightChange: fmt(row.weightChange),
+      cosineToStart: fmt(row.cosineToStart),
       encoderSeconds: fmt(row.encoderSeconds, 1),
       probeSeconds: fmt(row.probeSeconds, 1),
       probeIterations: row.probeIterations,
@@ -531,7 +625,7 @@ async function writeReport(report: RunReport, ctx: ExperimentContext, config: Co
     `Multinomial logistic regression (${config.probeL2.length > 1 ? `L2 chosen from ${config.probeL2.join(", ")} on a ${pct(config.probeValidationFraction)} validation split, then refit` : `L2 ${config.probeL2[0]}`}, ` +
       `standardised features, L-BFGS <= ${config.probeMaxIterations} iterations) ` +
       `trained on ${config.trainSize} digits, tested on ${n} (standard error of an accuracy near 95%: ~${pct(stdErr(0.95))}). ` +
-      `Sparsity measured on the test features. weightChange = ||W - W0|| / ||W0||.`,
+      `Sparsity measured on the test features. weightChange = ||W - W0|| / ||W0||; cosineToStart = mean_k cos(w_k, w_k0) (1: units only rescaled).`,
   );
   const barRows = [...Object.values(base), ...sweep].filter((x): x is Row => x !== undefined);
   report.addPlot(
@@ -546,9 +640,11 @@ async function writeReport(report: RunReport, ctx: ExperimentContext, config: Co
   // ---- lambda sweep ---------------------------------------------------------------------------
   if (sweep.length >= 1) {
     report.addSection("Lambda sweep");
-    const xs = sweep.map((s) => Math.log10(Math.max(s.lambda!, 1e-12)));
+    // log10 axis over lambda > 0; lambda = 0 is drawn as a flat line like the baselines.
+    const xs = positive.length > 0 ? positive.map((x) => Math.log10(x.lambda!)) : [0];
     const constant = (name: string, v: number): LineSeries => ({ name, x: xs, y: xs.map(() => v) });
-    const accSeries: LineSeries[] = [{ name: "OVR-Encoder", x: xs, y: sweep.map((s) => s.testAccuracy) }];
+    const accSeries: LineSeries[] = positive.length > 0 ? [{ name: "OVR-Encoder", x: xs, y: positive.map((x) => x.testAccuracy) }] : [];
+    if (control) accSeries.push(constant("lambda 0 (L term only)", control.testAccuracy));
     if (base.randomRelu) accSeries.push(constant("random ReLU (its start)", base.randomRelu.testAccuracy));
     if (base.kmeansTriangle) accSeries.push(constant("k-means triangle", base.kmeansTriangle.testAccuracy));
     if (base.sparseAutoencoder) accSeries.push(constant("sparse autoencoder", base.sparseAutoencoder.testAccuracy));
@@ -556,19 +652,29 @@ async function writeReport(report: RunReport, ctx: ExperimentContext, config: Co
     report.addPlot(
       "accuracy-vs-lambda",
       lineChart(accSeries, { title: "Test accuracy vs lambda", xTitle: "log10 lambda", yTitle: "test accuracy", points: true }),
-      `Batch ${config.batchSize}, ${config.epochs} epochs; flat lines are the baselines of the same width.`,
+      `Batch ${config.batchSize}, ${config.epochs} epochs; flat lines are the lambda = 0 control and the baselines of the same width.`,
     );
-    const zSeries: LineSeries[] = [
-      { name: "fraction of zeros", x: xs, y: sweep.map((s) => s.fractionZeros) },
-      { name: "Hoyer", x: xs, y: sweep.map((s) => s.hoyer) },
-      { name: "dead-unit fraction", x: xs, y: sweep.map((s) => s.deadUnits / s.width) },
-    ];
-    report.addPlot("sparsity-vs-lambda", lineChart(zSeries, { title: "Code sparsity vs lambda (test digits)", xTitle: "log10 lambda", yTitle: "sparsity", points: true }));
+    if (positive.length > 0) {
+      const zSeries: LineSeries[] = [
+        { name: "fraction of zeros", x: xs, y: positive.map((x) => x.fractionZeros) },
+        { name: "Hoyer", x: xs, y: positive.map((x) => x.hoyer) },
+        { name: "dead-unit fraction", x: xs, y: positive.map((x) => x.deadUnits / x.width) },
+      ];
+      if (control) zSeries.push(constant("fraction of zeros, lambda 0", control.fractionZeros));
+      report.addPlot("sparsity-vs-lambda", lineChart(zSeries, { title: "Code sparsity vs lambda (test digits)", xTitle: "log10 lambda", yTitle: "sparsity", points: true }));
+    }
     report.addPlot(
       "cost-per-epoch",
       lineChart(
-        sweep.map((s) => ({ name: `lambda ${s.lambda}`, x: s.epochTotal.map((_, i) => i + 1), y: s.epochTotal })),
+        sweep.map((x) => ({ name: `lambda ${x.lambda}`, x: x.epochTotal.map((_, i) => i + 1), y: x.epochTotal })),
         { title: "OVR-Encoder cost J per epoch (batch means)", xTitle: "epoch", yTitle: "J", logY: true, points: true },
+      ),
+    );
+    report.addPlot(
+      "test-zeros-per-epoch",
+      lineChart(
+        sweep.map((x) => ({ name: `lambda ${x.lambda}`, x: x.epochTestZeros.map((_, i) => i + 1), y: x.epochTestZeros })),
+        { title: "Fraction of zero codes on the test digits per epoch", xTitle: "epoch", yTitle: "fraction of zeros", points: true },
       ),
     );
   }
@@ -576,23 +682,19 @@ async function writeReport(report: RunReport, ctx: ExperimentContext, config: Co
   // ---- batch study -----------------------------------------------------------------------------
   if (batchRows.length >= 2) {
     report.addSection("Batch-size study");
-    const series: LineSeries[] = [{ name: `lambda ${config.studyLambda} fixed`, x: batchRows.map((b) => Math.log2(b.batchSize!)), y: batchRows.map((b) => b.testAccuracy) }];
-    if (scaledRows.length >= 2) {
-      series.push({ name: "lambda * B(B-1) fixed", x: scaledRows.map((b) => Math.log2(b.batchSize!)), y: scaledRows.map((b) => b.testAccuracy) });
-    }
-    if (base.randomRelu) series.push({ name: "random ReLU", x: series[0].x!, y: batchRows.map(() => base.randomRelu!.testAccuracy) });
+    const lx = (rowsB: Row[]) => rowsB.map((b) => Math.log2(b.batchSize!));
+    const series: LineSeries[] = [{ name: `equal epochs (${config.epochs})`, x: lx(batchRows), y: batchRows.map((b) => b.testAccuracy) }];
+    if (equalStepRows.length >= 2) series.push({ name: `equal steps (${equalStepRows[0].steps})`, x: lx(equalStepRows), y: equalStepRows.map((b) => b.testAccuracy) });
+    if (scaledRows.length >= 2) series.push({ name: "equal epochs, lambda * B(B-1) fixed", x: lx(scaledRows), y: scaledRows.map((b) => b.testAccuracy) });
+    if (base.randomRelu) series.push({ name: "random ReLU", x: lx(batchRows), y: batchRows.map(() => base.randomRelu!.testAccuracy) });
     report.addPlot(
       "accuracy-vs-batch",
-      lineChart(series, { title: "Test accuracy vs OVR-Encoder batch size", xTitle: "log2 batch size", yTitle: "test accuracy", points: true }),
-      `Each run: ${config.epochs} epochs (same passes over the data, so small batches take more steps).`,
+      lineChart(series, { title: `Test accuracy vs OVR-Encoder batch size (lambda ${config.studyLambda})`, xTitle: "log2 batch size", yTitle: "test accuracy", points: true }),
+      "Equal epochs = same passes over the data (small batches take more steps); equal steps = same number of Adam updates.",
     );
-    report.addPlot(
-      "sparsity-vs-batch",
-      lineChart(
-        [{ name: "fraction of zeros", x: batchRows.map((b) => Math.log2(b.batchSize!)), y: batchRows.map((b) => b.fractionZeros) }],
-        { title: "Code sparsity vs batch size", xTitle: "log2 batch size", yTitle: "fraction of zeros", points: true },
-      ),
-    );
+    const zs: LineSeries[] = [{ name: "equal epochs", x: lx(batchRows), y: batchRows.map((b) => b.fractionZeros) }];
+    if (equalStepRows.length >= 2) zs.push({ name: "equal steps", x: lx(equalStepRows), y: equalStepRows.map((b) => b.fractionZeros) });
+    report.addPlot("sparsity-vs-batch", lineChart(zs, { title: "Code sparsity vs batch size (test digits)", xTitle: "log2 batch size", yTitle: "fraction of zeros", points: true }));
   }
 
   // ---- weight scale ----------------------------------------------------------------------------
@@ -613,7 +715,7 @@ async function writeReport(report: RunReport, ctx: ExperimentContext, config: Co
   // ---- filters ---------------------------------------------------------------------------------
   const side = 28;
   const shown: { id: string; caption: string }[] = [{ id: best.id, caption: `best lambda (${best.lambda})` }];
-  const strongest = sweep.reduce((a, b) => (b.lambda! > a.lambda! ? b : a));
+  const strongest = ovrRuns.reduce((a, b) => (b.lambda! > a.lambda! ? b : a));
   if (strongest.id !== best.id) shown.push({ id: strongest.id, caption: `largest lambda (${strongest.lambda})` });
   if (scaleRows) shown.push({ id: scaleRows.unit.id, caption: "unitNormRows" });
   report.addSection("Filters (in pixel space: W mapped back through the whitening)");

@@ -8,6 +8,7 @@ import { sphereLambda } from "./sphereLambda.js";
 import { ovrMlpMnist } from "./ovrMlpMnist.js";
 import { ovrEncoderMnist } from "./ovrEncoderMnist.js";
 import { entropyMnist } from "./entropyMnist.js";
+import { masksMnist } from "./masksMnist.js";
 
 /** Every experiment `sparsekit run <name>` knows, by name. */
 export const experimentRegistry: Record<string, Experiment> = {
@@ -20,6 +21,7 @@ export const experimentRegistry: Record<string, Experiment> = {
   [ovrMlpMnist.name]: ovrMlpMnist as unknown as Experiment,
   [ovrEncoderMnist.name]: ovrEncoderMnist as unknown as Experiment,
   [entropyMnist.name]: entropyMnist as unknown as Experiment,
+  [masksMnist.name]: masksMnist as unknown as Experiment,
 };
 
 export function getExperiment(name: string): Experiment {

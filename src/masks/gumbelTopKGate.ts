@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { assertBooleanOption, assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { checkMaskLogits } from "./checkMaskLogits.js";
+import { indicesToMask } from "./topKMask.js";
 
 export interface GumbelTopKGateOptions {
   /** Pixels kept per sample, an integer in [1, H W]. */
@@ -55,10 +56,7 @@ export function gumbelTopKGate(logits: tf.Tensor, options: GumbelTopKGateOptions
   const topKStraightThrough = tf.customGrad((input, save) => {
     const s = input as tf.Tensor2D;
     const { values, indices } = tf.topk(s, Math.min(k + 1, n));
-    const kept = tf.slice(indices, [0, 0], [batch, k]);
-    const rows = tf.tile(tf.reshape(tf.range(0, batch, 1, "int32"), [batch, 1]), [1, k]);
-    const where2d = tf.reshape(tf.stack([rows, kept], 2), [batch * k, 2]);
-    const hard = tf.scatterND(where2d, tf.ones([batch * k], "float32"), [batch, n]);
+    const hard = indicesToMask(tf.slice(indices, [0, 0], [batch, k]) as tf.Tensor2D, n);
     const kth = tf.slice(values, [0, k - 1], [batch, 1]);
     const threshold = k < n ? tf.div(tf.add(kth, tf.slice(values, [0, k], [batch, 1])), 2) : tf.sub(kth, temperature);
     (save as tf.GradSaveFunc)([s, threshold]);

@@ -6,3 +6,6 @@ export { gumbelTopKGate, type GumbelTopKGateOptions } from "./gumbelTopKGate.js"
 export { applyGate, checkGateSpec, isStochasticGate, GATE_KINDS, type GateCallOptions, type GateKind, type GateSpec } from "./maskGate.js";
 export { BudgetConstraint, type BudgetConstraintOptions, type BudgetConstraintState } from "./BudgetConstraint.js";
 export { maskStatistics, type MaskStatistics, type MaskStatisticsOptions } from "./maskStatistics.js";
+export { topKMask, indicesToMask } from "./topKMask.js";
+export { randomPixelMask } from "./randomPixelMask.js";
+export { centreCropMask } from "./centreCropMask.js";

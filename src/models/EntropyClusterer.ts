@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { affineWarp, sampleAffineParams } from "../data/randomAffine.js";
 import { BATCH_TERMS, batchEntropy, type BatchTerm } from "../objectives/batchEntropy.js";
-import { createRng } from "../random/index.js";
+import { createRng, deriveSeed } from "../random/index.js";
 import type { TrainHistory } from "../train/history.js";
 import { glorotUniform, heNormal } from "../train/initializers.js";
 import { PROGRESS_MODES, type ProgressMode } from "../train/progress.js";
@@ -46,6 +46,8 @@ export interface EntropyClustererConfig {
   batchTerm: BatchTerm;
   /** Weight of `KL(Q(x) || Q(augment(x)))`, >= 0 (0 = no consistency term). */
   consistencyWeight: number;
+  /** Augmented copies of each sample per step in the consistency term (default 1); their KLs are averaged. */
+  augmentedViews: number;
   augmentation: ClustererAugmentation;
   /** Seed of the initial weights. */
   seed: number;
@@ -74,7 +76,7 @@ export interface EntropyClustererFitOptions {
 const KIND = "EntropyClusterer";
 const CONFIG_KEYS = [
   "inputSize", "imageShape", "architecture", "hiddenSizes", "convFilters", "numClusters", "beta", "lambda", "batchTerm",
-  "consistencyWeight", "augmentation", "seed",
+  "consistencyWeight", "augmentedViews", "augmentation", "seed",
 ] as const;
 const FIT_KNOWN = [
   "epochs", "batchSize", "learningRate", "seed", "checkpoint", "resume", "progress", "progressStream", "callbacks", "evaluate",
@@ -127,6 +129,8 @@ function resolveConfig(c: unknown, where: string): EntropyClustererConfig {
   assertEnumOption(batchTerm, where, "batchTerm", BATCH_TERMS);
   const consistencyWeight = o.consistencyWeight ?? 0;
   assertNumberOption(consistencyWeight, where, "consistencyWeight", { min: 0 });
+  const augmentedViews = o.augmentedViews ?? 1;
+  assertNumberOption(augmentedViews, where, "augmentedViews", { integer: true, min: 1 });
   const a = o.augmentation ?? { maxShift: 2, maxRotation: 12, maxScale: 0.1 };
   if (a === null || typeof a !== "object") throw new SparsekitError(`${where}: option 'augmentation' must be { maxShift, maxRotation, maxScale }.`);
   assertKnownOptions(a, `${where} augmentation`, ["maxShift", "maxRotation", "maxScale"]);
@@ -141,7 +145,7 @@ function resolveConfig(c: unknown, where: string): EntropyClustererConfig {
   assertNumberOption(seed, where, "seed", { integer: true, min: 0 });
   return {
     inputSize: o.inputSize, imageShape, architecture, hiddenSizes, convFilters, numClusters, beta, lambda, batchTerm,
-    consistencyWeight, augmentation, seed,
+    consistencyWeight, augmentedViews, augmentation, seed,
   };
 }
 
@@ -182,8 +186,8 @@ function stopGradient(x: tf.Tensor): tf.Tensor {
  * - `entropy` = batchEntropy(X, { beta, lambda, batchTerm }) — perUnit (the seed's; collapse is a
  *   global optimum) or marginal (`mean_l H(Q_l) - lambda H(mean_l Q_l)`, RIM / IMSAT);
  * - `consistency` = consistencyWeight * mean_l KL(Q(x_l) || Q(augment(x_l))) when the weight is
- *   > 0: each sample gets a random affine transform (randomAffine, seeded by the step seed so
- *   resumed runs draw the same ones); Q(x_l) is held fixed (zero gradient), as in VAT/IMSAT, so
+ *   > 0, averaged over `augmentedViews` copies: each copy of each sample gets its own random
+ *   affine transform (randomAffine, seeded from the step seed so resumed runs draw the same ones); Q(x_l) is held fixed (zero gradient), as in VAT/IMSAT, so
  *   the term pulls the augmented copy toward the clean prediction rather than both toward each other.
  * No labels are used. Trained with Adam via {@link train} (seeded, checkpoints, resume).
  * Weights: He-normal ReLU kernels, Glorot-uniform output kernel, zero biases, from `seed`.
@@ -307,11 +311,16 @@ export class EntropyClusterer extends VariableModel<EntropyClustererConfig> {
     if (c.consistencyWeight > 0) {
       if (opts.seed === undefined) throw new SparsekitError("EntropyClusterer.lossTerms: option 'seed' is required with the consistency term (augmentation must be reproducible).");
       const [h, w] = c.imageShape!;
-      const params = sampleAffineParams(x.shape[0], { seed: opts.seed, ...c.augmentation });
-      const xa = affineWarp(x, params, { height: h, width: w }) as tf.Tensor2D;
       const logQ = stopGradient(tf.logSoftmax(tf.mul(out, -c.beta)));
-      const logQa = tf.logSoftmax(tf.mul(this.forward(xa), -c.beta));
-      const kl = tf.mean(tf.sum(tf.mul(tf.exp(logQ), tf.sub(logQ, logQa)), 1));
+      const q = tf.exp(logQ);
+      const kls: tf.Tensor[] = [];
+      for (let k = 0; k < c.augmentedViews; k++) {
+        const params = sampleAffineParams(x.shape[0], { seed: deriveSeed(opts.seed, "view", k), ...c.augmentation });
+        const xa = affineWarp(x, params, { height: h, width: w }) as tf.Tensor2D;
+        const logQa = tf.logSoftmax(tf.mul(this.forward(xa), -c.beta));
+        kls.push(tf.mean(tf.sum(tf.mul(q, tf.sub(logQ, logQa)), 1)));
+      }
+      const kl = kls.length === 1 ? kls[0] : tf.div(tf.addN(kls), kls.length);
       terms.consistency = tf.mul(c.consistencyWeight, kl) as tf.Scalar;
     }
     return terms;

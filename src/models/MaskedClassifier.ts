@@ -39,8 +39,9 @@ export interface MaskedClassifierConfig {
   /**
    * Gain g on the attention branch's output: m = g (w . features + b) + g pixelBias, with those
    * weights initialised divided by g so the initial logits do not depend on it. Under Adam (whose
-   * steps do not scale with the gradient) this makes the logits move about g times faster than
-   * with g = 1: a per-branch learning rate, which the trainer's single optimizer cannot express.
+   * steps do not scale with the gradient) the output weights, biases and pixel bias then move the
+   * logits g times faster than with g = 1 (the first conv layer's effect is unchanged): a per-branch
+   * learning rate, which the trainer's single optimizer cannot express.
    * Default 1.
    */
   attentionGain: number;
@@ -107,6 +108,8 @@ export interface MaskedFitOptions {
   progress?: ProgressMode;
   /** Called after each epoch with its record (terms averaged over the epoch). */
   onEpochEnd?: (record: MaskedEpochRecord) => void | Promise<void>;
+  /** Called after each minibatch with a budget: the batch's constraint value g and the multiplier after its dual update. */
+  onBudgetStep?: (info: { step: number; constraint: number; multiplier: number }) => void;
 }
 
 /** What {@link MaskedClassifier.fit} reports per epoch. */
@@ -147,7 +150,7 @@ const CONFIG_KEYS = [
 ] as const;
 const FIT_KNOWN = [
   "epochs", "batchSize", "learningRate", "penalties", "budget", "trainClassifier", "pretrainEpochs", "seed", "checkpoint", "resume",
-  "progress", "onEpochEnd",
+  "progress", "onEpochEnd", "onBudgetStep",
 ] as const;
 const PRETRAIN_KNOWN = ["epochs", "batchSize", "learningRate", "seed", "checkpoint", "resume", "progress"] as const;
 const PENALTY_KEYS = ["area", "binarization", "totalVariation", "expectedL0"] as const;
@@ -309,7 +312,7 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
     this.snapshotInitial();
   }
 
-  /** x as B x H x W x 1 (accepts B x H W or B x H x W x 1); validated, finite. */
+  /** x as B x H x W x 1 (accepts B x H W or B x H x W x 1); shape and batch validated (finiteness is checked once per data set in checkData). */
   private images(x: unknown, where: string): tf.Tensor4D {
     const { height: h, width: w } = this.config;
     assertTensor(x, where, "x");
@@ -385,6 +388,56 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
       tf.dispose(parts);
       return out;
     } finally {
+      img.dispose();
+    }
+  }
+
+  /**
+   * Accuracy of the classifier branch alone on the images as given (no attention, no gate), e.g.
+   * full images, or images under a fixed baseline mask. `labels` are integer classes.
+   */
+  classifierAccuracy(x: tf.Tensor, labels: ArrayLike<number>, batchSize = 500): number {
+    const where = `${KIND}.classifierAccuracy`;
+    const img = this.images(x, where);
+    const n = img.shape[0];
+    try {
+      if (labels == null || labels.length !== n) {
+        throw new SparsekitError(`${where}: argument 'labels' must hold ${n} classes (one per sample), got ${labels == null ? String(labels) : `length ${labels.length}`}.`);
+      }
+      let hits = 0;
+      for (let i = 0; i < n; i += batchSize) {
+        const size = Math.min(batchSize, n - i);
+        const p = tf.tidy(() => tf.argMax(this.classify(tf.slice(img, [i, 0, 0, 0], [size, -1, -1, -1])), 1).dataSync());
+        for (let j = 0; j < size; j++) if (p[j] === labels[i + j]) hits++;
+      }
+      return hits / n;
+    } finally {
+      img.dispose();
+    }
+  }
+
+  /**
+   * Gradient saliency of the classifier branch on full images: |d z_c / d x| per pixel, with c
+   * the class the classifier predicts (the label is not used, so the map is available at test
+   * time). B x H x W x 1, computed in batches; the caller owns it.
+   */
+  inputSaliency(x: tf.Tensor, batchSize = 500): tf.Tensor4D {
+    const img = this.images(x, `${KIND}.inputSaliency`);
+    const parts: tf.Tensor[] = [];
+    try {
+      for (let i = 0; i < img.shape[0]; i += batchSize) {
+        parts.push(
+          tf.tidy(() => {
+            const xb = tf.slice(img, [i, 0, 0, 0], [Math.min(batchSize, img.shape[0] - i), -1, -1, -1]);
+            const predicted = tf.oneHot(tf.argMax(this.classify(xb), 1), this.config.classes);
+            const grad = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(this.classify(input), predicted)))(xb);
+            return tf.abs(grad);
+          }),
+        );
+      }
+      return tf.concat(parts, 0) as tf.Tensor4D;
+    } finally {
+      tf.dispose(parts);
       img.dispose();
     }
   }
@@ -591,14 +644,15 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
           return terms;
         },
         callbacks: {
-          onBatchEnd: () => {
+          onBatchEnd: (info) => {
             if (!budget || !pending) return;
             const g = pending.dataSync()[0];
             pending.dispose();
             pending = undefined;
-            budget.constraint.update(g);
+            const multiplier = budget.constraint.update(g);
             constraintSum += g;
             constraintCount++;
+            options.onBudgetStep?.({ step: info.step, constraint: g, multiplier });
           },
           onEpochEnd: async (record) => {
             const out: MaskedEpochRecord = { epoch: record.epoch, loss: record.loss, terms: { ...record.terms } };

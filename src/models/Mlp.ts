@@ -292,6 +292,7 @@ export class Mlp extends VariableModel<MlpConfig> {
       ...(options.stopAfterSteps !== undefined ? { stopAfterSteps: options.stopAfterSteps } : {}),
       progress: options.progress ?? "none",
       ...(options.progressStream ? { progressStream: options.progressStream } : {}),
+      // A non-finite loss is caught before the update; skipping the per-step variable scan saves a reduction per step.
       checkFinite: "terms",
       config: { model: this.config, penalty: penalty ?? null, learningRate: lr } as Record<string, unknown>,
     });

@@ -61,6 +61,12 @@ export interface OvrEncoderFitOptions {
   batchSize?: number;
   /** Adam learning rate, > 0. Default 1e-3. */
   learningRate?: number;
+  /**
+   * Stop after this many optimizer steps in all, integer >= 1 (the last epoch may then be
+   * partial; it is still reported). Default: no limit (epochs x batches per epoch). Lets runs
+   * with different batch sizes take the same number of steps.
+   */
+  maxSteps?: number;
   /** Seed of the shuffling. Default: the config seed. */
   seed?: number;
   /** Called after every epoch (e.g. to log progress or record held-out sparsity). */
@@ -76,7 +82,7 @@ export interface OvrEncoderFitResult {
 
 const KIND = "OvrEncoder";
 const CONFIG_KEYS = ["inputSize", "hiddenSize", "lambda", "reduction", "unitNormRows", "seed"] as const;
-const FIT_KEYS = ["epochs", "batchSize", "learningRate", "seed", "onEpochEnd"] as const;
+const FIT_KEYS = ["epochs", "batchSize", "learningRate", "maxSteps", "seed", "onEpochEnd"] as const;
 
 /** Validates a config and fills in the defaults. */
 export function resolveOvrEncoderConfig(config: OvrEncoderConfig, where = KIND): ResolvedOvrEncoderConfig {
@@ -197,7 +203,8 @@ export class OvrEncoder extends VariableModel<ResolvedOvrEncoderConfig> {
 
   /**
    * Trains on x [n, d] with Adam applied to the explicit gradients: per epoch a seeded shuffle
-   * cut into batches of `batchSize` (a final remainder of 1 sample is skipped: OVR needs two).
+   * cut into batches of `batchSize` (a final remainder of 1 sample is skipped: OVR needs two),
+   * for `epochs` epochs or until `maxSteps` steps.
    * Throws a SparsekitError if the cost becomes NaN or infinite.
    */
   fit(x: tf.Tensor, options: OvrEncoderFitOptions = {}): OvrEncoderFitResult {
@@ -210,6 +217,8 @@ export class OvrEncoder extends VariableModel<ResolvedOvrEncoderConfig> {
     assertNumberOption(batchSize, where, "batchSize", { integer: true, min: 2 });
     const learningRate = options.learningRate ?? 1e-3;
     assertNumberOption(learningRate, where, "learningRate", { min: 0, exclusiveMin: true });
+    const maxSteps = options.maxSteps ?? Infinity;
+    if (options.maxSteps !== undefined) assertNumberOption(maxSteps, where, "maxSteps", { integer: true, min: 1 });
     const seed = options.seed ?? this.config.seed;
     assertNumberOption(seed, where, "seed", { integer: true });
     if (options.onEpochEnd !== undefined && typeof options.onEpochEnd !== "function") {
@@ -223,11 +232,11 @@ export class OvrEncoder extends VariableModel<ResolvedOvrEncoderConfig> {
     const records: OvrEncoderEpoch[] = [];
     let steps = 0;
     try {
-      for (let epoch = 1; epoch <= epochs; epoch++) {
+      for (let epoch = 1; epoch <= epochs && steps < maxSteps; epoch++) {
         const t0 = performance.now();
         const perm = rng.permutation(n);
         const parts: tf.Tensor[] = [];
-        for (let start = 0; start + 1 < n; start += batchSize) {
+        for (let start = 0; start + 1 < n && steps < maxSteps; start += batchSize) {
           const idx = perm.slice(start, Math.min(n, start + batchSize));
           const p = tf.tidy(() => {
             const xb = tf.gather(x, tf.tensor1d(idx, "int32")) as tf.Tensor2D;
@@ -266,7 +275,12 @@ export class OvrEncoder extends VariableModel<ResolvedOvrEncoderConfig> {
     return { epochs: records, steps, seconds: (performance.now() - started) / 1000 };
   }
 
-  /** z, h and the unit-active mask for x [B, d]. */
+  /** Optimizer steps fit() takes per epoch on n samples: ceil(n / batchSize), minus a final batch of 1. */
+  static stepsPerEpoch(n: number, batchSize: number): number {
+    return Math.floor(n / batchSize) + (n % batchSize >= 2 ? 1 : 0);
+  }
+
+  /** z and h = relu(z) for x [B, d]. */
   private codes(x: tf.Tensor2D): { z: tf.Tensor2D; h: tf.Tensor2D } {
     const z = tf.add(tf.matMul(x, this.variables.W), this.variables.b) as tf.Tensor2D;
     return { z, h: tf.relu(z) as tf.Tensor2D };

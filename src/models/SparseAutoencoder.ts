@@ -430,7 +430,9 @@ export class SparseAutoencoder extends VariableModel<ResolvedSaeConfig> {
         if (options[k] !== undefined) throw new SparsekitError(`${where}: option '${k}' applies to optimizer "adam" only, not "lbfgs".`);
       }
       const epochs = options.epochs ?? 8;
+      assertNumberOption(epochs, where, "epochs", { min: 1, integer: true });
       const perEpoch = options.iterationsPerEpoch ?? 50;
+      assertNumberOption(perEpoch, where, "iterationsPerEpoch", { min: 1, integer: true });
       const d = this.config.denoising;
       const input = d ? corruptInput(x, { kind: d.kind, level: d.level, seed: deriveSeed(seed, "lbfgs-noise") }) : x;
       try {
@@ -476,6 +478,7 @@ export class SparseAutoencoder extends VariableModel<ResolvedSaeConfig> {
       if (options[k] !== undefined) throw new SparsekitError(`${where}: option '${k}' applies to optimizer "lbfgs" only, not "adam".`);
     }
     const epochs = options.epochs ?? 10;
+    assertNumberOption(epochs, where, "epochs", { min: 1, integer: true });
     const batchSize = options.batchSize ?? 128;
     assertNumberOption(batchSize, where, "batchSize", { min: 1, integer: true });
     const n = x.shape[0];

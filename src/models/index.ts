@@ -2,6 +2,26 @@ export { VariableModel } from "./VariableModel.js";
 export { Mlp, type HiddenPenalty, type MlpConfig, type MlpFitOptions, type MlpForward } from "./Mlp.js";
 export { corruptInput, CORRUPTION_KINDS, type CorruptInputOptions, type CorruptionKind } from "./corruptInput.js";
 export {
+  SaturatingAutoencoder,
+  SATAE_ACTIVATIONS,
+  SATAE_DECODER_OUTPUTS,
+  sataeActivate,
+  saturatedFraction,
+  type DenoisingSpec,
+  type SataeActivation,
+  type SataeDecoderOutput,
+  type SataeFitOptions,
+  type SaturatingAutoencoderConfig,
+  type SaturatingAutoencoderOptions,
+} from "./SaturatingAutoencoder.js";
+export {
+  ConvSaturatingAutoencoder,
+  CONV_PADDINGS,
+  type ConvPadding,
+  type ConvSaturatingAutoencoderConfig,
+  type ConvSaturatingAutoencoderOptions,
+} from "./ConvSaturatingAutoencoder.js";
+export {
   CLUSTERER_ARCHITECTURES,
   EntropyClusterer,
   type ClustererArchitecture,

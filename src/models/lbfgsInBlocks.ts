@@ -81,7 +81,7 @@ async function checkpointStems(dir: string): Promise<string[]> {
  * block boundary, which costs a few iterations of progress per block; the run is deterministic
  * given the block size, so a resumed run ends exactly where the uninterrupted run would.
  * A block that converges (gradient or function tolerance) or whose line search fails ends the
- * run. Checkpoint `dir/lbfgs-NNNNNN.json|.bin` holds the variables, loss history and records;
+ * run (also for a later resume asking for more blocks: a converged run stays converged). Checkpoint `dir/lbfgs-NNNNNN.json|.bin` holds the variables, loss history and records;
  * the two newest are kept.
  */
 export async function minimizeLbfgsInBlocks(options: LbfgsBlocksOptions): Promise<LbfgsBlocksResult> {

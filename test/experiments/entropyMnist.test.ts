@@ -30,7 +30,10 @@ describe("entropy-mnist experiment", () => {
     expect(Object.keys(m)).toEqual(
       expect.arrayContaining(["seeds", "methods", "headline", "runs", "kmeans", "collapse", "sweep", "failureModes", "cpuSeconds"]),
     );
-    expect(Object.keys(m.headline)).toEqual(["perUnit", "marginal", "marginalConsistency", "kmeansPixels", "kmeansPca"]);
+    expect(Object.keys(m.headline)).toEqual([
+      "perUnit", "marginal", "marginalConsistency", "marginalConsistencySelected", "kmeansPixels", "kmeansPca", "marginalConsistencyN12", "kmeansPixelsN12", "kmeansPcaN12",
+    ]);
+    expect(m.extraClusterCounts.map((e: { numClusters: number }) => e.numClusters)).toEqual([12, 12, 12]);
     for (const h of Object.values(m.headline) as { acc: number; nmi: number; ari: number }[]) {
       expect(h.acc).toBeGreaterThan(0);
       expect(h.acc).toBeLessThanOrEqual(1);
@@ -38,13 +41,17 @@ describe("entropy-mnist experiment", () => {
       expect(h.ari).toBeLessThanOrEqual(1);
     }
     expect(m.methods.marginalConsistency.acc.runs).toHaveLength(2);
+    // the label-free selection picks the seed with the lowest final training loss
+    const losses = m.runs.marginalConsistency.map((r: { finalLoss: number }) => r.finalLoss);
+    const pick = losses.indexOf(Math.min(...losses));
+    expect(m.headline.marginalConsistencySelected.acc).toBe(m.runs.marginalConsistency[pick].acc);
     expect(m.collapse.perUnitUsedPerEpoch).toHaveLength(2);
-    expect(m.collapse.perUnitUsedPerEpoch[0]).toHaveLength(2);
+    expect(m.collapse.perUnitUsedPerEpoch[0]).toHaveLength(3); // untrained + 2 epochs
     expect(m.sweep).toHaveLength(4);
     expect(m.failureModes.smallLambda.lambda).toBe(0);
     expect(m.failureModes.smallBeta.beta).toBe(-0.001);
     expect(m.failureModes.smallBeta.clusterSizes.reduce((a: number, b: number) => a + b, 0)).toBe(100);
-    expect(json.epochs).toHaveLength(2);
+    expect(json.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([0, 1, 2]);
     expect(Object.keys(json.epochs[0])).toEqual(expect.arrayContaining(["perUnit.acc", "marginalConsistency.used"]));
     const names = r.files.images.map((p) => p.split("/").pop());
     expect(names.some((n) => n?.includes("samples-best"))).toBe(true);
@@ -52,6 +59,7 @@ describe("entropy-mnist experiment", () => {
     expect(r.files.plots.some((p) => p.includes("used-clusters-per-epoch"))).toBe(true);
     expect(existsSync(join(out, "index.html"))).toBe(true);
     expect(existsSync(join(out, "checkpoints", "perUnit-N10-seed0"))).toBe(true);
+    expect(existsSync(join(out, "checkpoints", "marginalConsistency-N12-seed1"))).toBe(true);
 
     const again = await runExperiment(entropyMnist, { resume: true, outDir: out, progress: "none" });
     const m2 = JSON.parse(readFileSync(again.files.json, "utf8")).metrics;

@@ -24,7 +24,7 @@ describe("sae-mnist", () => {
     const out = tmp();
     const r = await runExperiment(saeMnist, { quick: true, outDir: out, seed: 1, progress: "none" });
     const json = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
-    for (const k of ["testMse", "trainMse", "meanActivation", "targetActivation", "hoyer", "deadUnits", "relativeChangeW1", "relativeChangeW2"]) {
+    for (const k of ["testMse", "trainMse", "meanPredictorMse", "varianceExplained", "meanActivation", "targetActivation", "hoyer", "deadUnits", "relativeChangeW1", "relativeChangeW2"]) {
       expect(json.metrics, k).toHaveProperty(k);
     }
     expect(json.metrics.targetActivation).toBe(0.1);

@@ -22,6 +22,8 @@ function readReport(dir: string) {
 const METRIC_KEYS = [
   "reconstructionMse",
   "trainReconstructionMse",
+  "meanPredictorMse",
+  "varianceExplained",
   "meanActivation",
   "targetActivation",
   "hoyer",

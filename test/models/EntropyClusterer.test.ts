@@ -34,7 +34,7 @@ function values(t: tf.Tensor): number[] {
 describe("EntropyClusterer", () => {
   it("has the documented defaults and output shapes", () => {
     const m = EntropyClusterer.create({ inputSize: 16, hiddenSizes: [8], numClusters: 5, seed: 1 });
-    expect(m.config).toMatchObject({ architecture: "mlp", imageShape: [4, 4, 1], beta: -1, lambda: 1, batchTerm: "marginal", consistencyWeight: 0 });
+    expect(m.config).toMatchObject({ architecture: "mlp", imageShape: [4, 4, 1], beta: -1, lambda: 1, batchTerm: "marginal", consistencyWeight: 0, augmentedViews: 1 });
     const x = tf.randomNormal([7, 16], 0, 1, "float32", 3) as tf.Tensor2D;
     expect(m.outputs(x).shape).toEqual([7, 5]);
     const q = m.probabilities(x);
@@ -73,6 +73,14 @@ describe("EntropyClusterer", () => {
     expect(terms.consistency.dataSync()[0]).toBeGreaterThanOrEqual(0);
     tf.dispose(Object.values(terms));
     expect(() => m.lossTerms(x)).toThrow(/option 'seed' is required with the consistency term/);
+    // two augmented views average two KLs (other transforms -> another value, still >= 0)
+    const m2 = EntropyClusterer.create({ ...m.config, augmentedViews: 2 });
+    const batch = tf.slice(x, [0, 0], [16, 64]) as tf.Tensor2D;
+    const one = m.lossTerms(batch, { seed: 1 }).consistency.dataSync()[0];
+    const two = m2.lossTerms(batch, { seed: 1 }).consistency.dataSync()[0];
+    expect(two).toBeGreaterThanOrEqual(0);
+    expect(two).not.toBeCloseTo(one, 6);
+    m2.dispose();
     const h = await m.fit(x, { epochs: 15, batchSize: 32, learningRate: 0.01, seed: 4 });
     expect(h.epochs[14].loss).toBeLessThan(h.epochs[0].loss);
     expect(h.epochs[0].terms).toHaveProperty("consistency");
@@ -128,6 +136,7 @@ describe("EntropyClusterer", () => {
     expect(() => EntropyClusterer.create({ inputSize: 10, architecture: "conv" })).toThrow(/architecture "conv" needs option 'imageShape'/);
     expect(() => EntropyClusterer.create({ inputSize: 16, beta: 0 })).toThrow(/option 'beta' must be nonzero/);
     expect(() => EntropyClusterer.create({ inputSize: 16, numClusters: 1 })).toThrow(/numClusters/);
+    expect(() => EntropyClusterer.create({ inputSize: 16, augmentedViews: 0 })).toThrow(/augmentedViews/);
     expect(() => EntropyClusterer.create({ inputSize: 16, imageShape: [3, 3, 1] })).toThrow(/imageShape/);
     expect(() => EntropyClusterer.create({ inputSize: 16, batchTerm: "global" as never })).toThrow(/batchTerm/);
     expect(() => EntropyClusterer.create({ inputSize: 16, colour: 1 } as never)).toThrow(/unknown option 'colour'/);

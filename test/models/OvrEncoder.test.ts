@@ -99,6 +99,20 @@ describe("OvrEncoder", () => {
     m.dispose();
   });
 
+  it("maxSteps stops mid-epoch; stepsPerEpoch counts the batches fit() takes", () => {
+    expect(OvrEncoder.stepsPerEpoch(8000, 128)).toBe(63);
+    expect(OvrEncoder.stepsPerEpoch(10, 3)).toBe(3); // remainder of 1 sample is skipped
+    expect(OvrEncoder.stepsPerEpoch(11, 3)).toBe(4);
+    const x = data(40, 5, 5);
+    const m = OvrEncoder.create({ inputSize: 5, hiddenSize: 7, lambda: 0.01, seed: 3 });
+    const r = m.fit(x, { epochs: 10, batchSize: 8, maxSteps: 12 });
+    expect(r.steps).toBe(12);
+    expect(r.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]); // 5 + 5 + 2 steps
+    expect(() => m.fit(x, { maxSteps: 0 })).toThrow(/'maxSteps' must be an integer, >= 1/);
+    x.dispose();
+    m.dispose();
+  });
+
   it("is reproducible: same seeds, same weights", () => {
     const x = data(40, 5, 5);
     const run = () => {

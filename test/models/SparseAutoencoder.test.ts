@@ -261,6 +261,8 @@ describe("SparseAutoencoder", () => {
     const x = toyData(9);
     await expect(model.fit(x, { optimizer: "adam", batchSize: 4 })).rejects.toThrow(/leaves a batch of 1 sample/);
     await expect(model.fit(x, { optimizer: "lbfgs", batchSize: 4 })).rejects.toThrow(/applies to optimizer "adam" only/);
+    await expect(model.fit(x, { epochs: 0 })).rejects.toThrow(/SparseAutoencoder.fit: option 'epochs'/);
+    await expect(model.fit(x, { optimizer: "adam", iterationsPerEpoch: 3 })).rejects.toThrow(/applies to optimizer "lbfgs" only/);
     [wrong, one, x].forEach((t) => t.dispose());
     model.dispose();
   });

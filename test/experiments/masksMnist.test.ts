@@ -1,0 +1,67 @@
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { initBackend } from "../../src/backend/index.js";
+import { getExperiment } from "../../src/experiments/registry.js";
+import { runExperiment } from "../../src/experiments/runExperiment.js";
+import { masksMnist } from "../../src/experiments/masksMnist.js";
+import type { Experiment } from "../../src/experiments/Experiment.js";
+
+beforeAll(async () => {
+  await initBackend({ backend: "wasm" });
+});
+
+describe("masks-mnist", () => {
+  it("is registered", () => {
+    expect(getExperiment("masks-mnist")).toBe(masksMnist);
+  });
+
+  it("--quick writes the report with every method, baseline, plot and mask grid; --resume reuses the finished runs", async () => {
+    const out = mkdtempSync(join(tmpdir(), "masks-mnist-"));
+    const r = await runExperiment(masksMnist as unknown as Experiment, { quick: true, outDir: out, seed: 2 });
+    const json = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+    const m = json.metrics;
+    expect(m.fullImageAccuracy).toBeGreaterThan(0);
+    expect(m.overlayBudget).toBe(0.1);
+    const methods = new Set(m.runs.map((x: { method: string }) => x.method));
+    expect([...methods].sort()).toEqual(["centreCrop", "fullImage", "gumbelTopK", "hardConcreteL0Budget", "hardSigmoidArea", "random", "saliencyTopK", "steBudget"]);
+    // quick: 2 weights x 2 seeds + 3 budget methods x 2 budgets x 2 seeds + 3 baselines x 2 budgets x 2 seeds + full image x 2 seeds.
+    expect(m.runs).toHaveLength(4 + 12 + 12 + 2);
+    for (const run of m.runs.filter((x: { method: string }) => x.method === "fullImage")) expect(run.keptFraction).toBe(1);
+    for (const run of m.runs) {
+      for (const key of ["accuracy", "area", "keptFraction", "nonBinaryFraction", "emptyFraction"]) {
+        expect(run[key]).toBeGreaterThanOrEqual(0);
+        expect(run[key]).toBeLessThanOrEqual(1);
+      }
+      expect(typeof run.collapsed).toBe("boolean");
+    }
+    // Gumbel top-k keeps exactly round(b * 784) pixels, binary.
+    for (const run of m.runs.filter((x: { method: string }) => x.method === "gumbelTopK")) {
+      expect(run.keptFraction).toBeCloseTo(Math.round(run.budget * 784) / 784, 6);
+      expect(run.nonBinaryFraction).toBe(0);
+    }
+    for (const run of m.runs.filter((x: { method: string }) => x.method === "steBudget")) expect(run.finalMultiplier).toBeGreaterThanOrEqual(0);
+    expect(m.summaries.find((s: { method: string; weight: number }) => s.method === "hardSigmoidArea" && s.weight === 30).runs).toBe(2);
+    expect(Object.keys(m.collapsedRuns)).toContain("steBudget b0.1");
+    // per-epoch records carry the multiplier of the budget methods.
+    const steEpochs = json.epochs.filter((e: { method: string }) => e.method === "steBudget");
+    expect(steEpochs.length).toBe(4);
+    expect(steEpochs.every((e: { multiplier: unknown }) => typeof e.multiplier === "number")).toBe(true);
+    const names = json.contents.map((c: { name: string }) => c.name);
+    for (const n of ["accuracy-vs-kept", "runs-scatter", "kept-vs-budget", "binariness", "multiplier", "constraint", "learned-masks", "baselines", "all-runs", "overlay-budget", "overlay-seed-method"]) {
+      expect(names).toContain(n);
+    }
+    expect(r.files.images).toHaveLength(2);
+    for (const f of [...r.files.images, ...r.files.plots]) expect(existsSync(f)).toBe(true);
+    const findings = json.contents.find((c: { heading?: string }) => c.heading === "Summary (generated from the numbers below)");
+    expect(findings.text).toMatch(/hard sigmoid \+ w·area \(seed\): \d+\/4 runs collapsed/);
+
+    const t0 = performance.now();
+    await runExperiment(masksMnist as unknown as Experiment, { outDir: out, resume: true });
+    const resumed = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+    expect(resumed.metrics.runs).toEqual(m.runs);
+    expect(resumed.epochs).toEqual(json.epochs);
+    expect(performance.now() - t0).toBeLessThan(r.seconds * 1000);
+  });
+});

@@ -1,0 +1,66 @@
+import * as tf from "@tensorflow/tfjs";
+import seedrandom from "seedrandom";
+import { describe, expect, it } from "vitest";
+import { gumbelTopKGate } from "../../src/masks/gumbelTopKGate.js";
+
+function rowSums(m: tf.Tensor): number[] {
+  return Array.from(tf.tidy(() => tf.sum(tf.reshape(m, [m.shape[0], -1]), 1)).dataSync());
+}
+
+describe("gumbelTopKGate", () => {
+  it("keeps exactly k pixels per sample, in training and at test time, even with tied logits", () => {
+    const rng = seedrandom("gk");
+    const logits = tf.tensor4d(Array.from({ length: 5 * 36 }, () => 3 * rng() - 1.5), [5, 6, 6, 1]);
+    for (const k of [1, 7, 36]) {
+      expect(rowSums(gumbelTopKGate(logits, { k }))).toEqual([k, k, k, k, k]);
+      expect(rowSums(gumbelTopKGate(logits, { k, training: true, seed: k }))).toEqual([k, k, k, k, k]);
+    }
+    const tied = tf.zeros([3, 4, 4]);
+    expect(rowSums(gumbelTopKGate(tied, { k: 5 }))).toEqual([5, 5, 5]);
+    const m = gumbelTopKGate(tied, { k: 5, training: true, seed: 1 });
+    expect(Array.from(m.dataSync()).every((v) => v === 0 || v === 1)).toBe(true);
+  });
+
+  it("test time keeps the k largest logits; training noise is seeded", () => {
+    const logits = tf.tensor3d([[[0.1, 3, -1, 2]]]);
+    expect(Array.from(gumbelTopKGate(logits, { k: 2 }).dataSync())).toEqual([0, 1, 0, 1]);
+    const big = tf.zeros([2, 10, 10]);
+    const a = Array.from(gumbelTopKGate(big, { k: 10, training: true, seed: 7 }).dataSync());
+    const b = Array.from(gumbelTopKGate(big, { k: 10, training: true, seed: 7 }).dataSync());
+    const c = Array.from(gumbelTopKGate(big, { k: 10, training: true, seed: 8 }).dataSync());
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(c);
+  });
+
+  it("backward is the relaxed mask's gradient sigmoid'((m - t)/tau)/tau, t between the k-th and (k+1)-th logit", () => {
+    const vals = [4, 1, 0.5, -2];
+    const logits = tf.tensor3d([[vals]]);
+    const tau = 0.5;
+    const g = Array.from(tf.grad((x: tf.Tensor) => tf.sum(gumbelTopKGate(x, { k: 2, temperature: tau })))(logits).dataSync());
+    const t = (1 + 0.5) / 2;
+    vals.forEach((v, i) => {
+      const s = 1 / (1 + Math.exp(-(v - t) / tau));
+      expect(g[i]).toBeCloseTo((s * (1 - s)) / tau, 5);
+    });
+    // the pixels at the boundary get the most gradient.
+    expect(g[1]).toBeGreaterThan(g[0]);
+    expect(g[2]).toBeGreaterThan(g[3]);
+  });
+
+  it("rejects bad k, temperature and a missing training seed", () => {
+    const x = tf.zeros([1, 3, 3]);
+    expect(() => gumbelTopKGate(x, { k: 0 })).toThrow(/gumbelTopKGate: option 'k' must be an integer, >= 1, <= 9/);
+    expect(() => gumbelTopKGate(x, { k: 10 })).toThrow(/<= 9/);
+    expect(() => gumbelTopKGate(x, { k: 2, temperature: 0 })).toThrow(/option 'temperature'/);
+    expect(() => gumbelTopKGate(x, { k: 2, training: true })).toThrow(/option 'seed' is required/);
+    expect(() => gumbelTopKGate(x, undefined as never)).toThrow(/argument 'options' must be/);
+  });
+
+  it("leaks no tensors", () => {
+    const x = tf.zeros([2, 3, 3]);
+    const before = tf.memory().numTensors;
+    gumbelTopKGate(x, { k: 3, training: true, seed: 1 }).dispose();
+    tf.grad((v: tf.Tensor) => tf.sum(gumbelTopKGate(v, { k: 3 })))(x).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

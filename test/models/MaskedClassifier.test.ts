@@ -1,0 +1,188 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { describe, expect, it } from "vitest";
+import { BudgetConstraint } from "../../src/masks/BudgetConstraint.js";
+import { MaskedClassifier } from "../../src/models/MaskedClassifier.js";
+import { createRng } from "../../src/random/index.js";
+
+/** 8 x 8 images whose class (0/1) is written in the top-left 2 x 2 corner; the rest is noise. */
+function toyData(n: number, seed: number): { x: tf.Tensor4D; y: tf.Tensor2D; labels: Int32Array } {
+  const rng = createRng(seed);
+  const px = new Float32Array(n * 64);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    labels[i] = rng.int(2);
+    for (let p = 0; p < 64; p++) px[i * 64 + p] = 0.5 * rng.next();
+    for (const p of [0, 1, 8, 9]) px[i * 64 + p] = labels[i] === 1 ? 1 : 0;
+  }
+  const x = tf.tensor4d(px, [n, 8, 8, 1]);
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, "int32"), 2).toFloat()) as tf.Tensor2D;
+  return { x, y, labels };
+}
+
+const small = { height: 8, width: 8, classes: 2, attentionChannels: 3, attentionKernel: 3, attentionPool: 2, hiddenUnits: 8 };
+
+describe("MaskedClassifier", () => {
+  it("produces H x W x 1 logits, a gated mask and class logits", () => {
+    const model = MaskedClassifier.create({ ...small, gate: { kind: "gumbelTopK", k: 5 }, seed: 1 });
+    const { x } = toyData(3, 1);
+    const out = model.forward(x, { training: true, seed: 2 });
+    expect(out.maskLogits.shape).toEqual([3, 8, 8, 1]);
+    expect(out.mask.shape).toEqual([3, 8, 8, 1]);
+    expect(out.logits.shape).toEqual([3, 2]);
+    expect(Array.from(tf.sum(tf.reshape(out.mask, [3, 64]), 1).dataSync())).toEqual([5, 5, 5]);
+    expect(model.forward(tf.reshape(x, [3, 64])).logits.shape).toEqual([3, 2]);
+    expect(() => model.forward(x, { training: true })).toThrow(/option 'seed' is required when training with the gumbelTopK gate/);
+    expect(() => model.forward(tf.zeros([2, 7, 8, 1]))).toThrow(/MaskedClassifier.forward: argument 'x' must have shape \[B, 64\] or \[B, 8, 8, 1\]/);
+    model.dispose();
+  });
+
+  it("the attention gain leaves the initial logits unchanged", () => {
+    const a = MaskedClassifier.create({ ...small, gate: { kind: "straightThrough" }, seed: 4, initialMaskLogit: 0.5 });
+    const b = MaskedClassifier.create({ ...small, gate: { kind: "straightThrough" }, seed: 4, initialMaskLogit: 0.5, attentionGain: 20 });
+    const { x } = toyData(4, 2);
+    const la = Array.from(a.maskLogits(x).dataSync());
+    Array.from(b.maskLogits(x).dataSync()).forEach((v, i) => expect(v).toBeCloseTo(la[i], 4));
+    a.dispose();
+    b.dispose();
+  });
+
+  it("joint training with a budget lowers the loss, logs the multiplier per epoch and keeps the mask near the budget", async () => {
+    const data = toyData(256, 3);
+    const model = MaskedClassifier.create({ ...small, gate: { kind: "straightThrough" }, seed: 5, attentionGain: 10 });
+    await model.pretrainClassifier({ x: data.x, y: data.y }, { epochs: 3, batchSize: 32, learningRate: 1e-2 });
+    const budget = { constraint: new BudgetConstraint({ target: 0.1, stepSize: 0.2 }), on: "area" as const };
+    const epochs: number[] = [];
+    const steps: { step: number; multiplier: number; constraint: number }[] = [];
+    const r = await model.fit(
+      { x: data.x, y: data.y },
+      { epochs: 6, batchSize: 32, learningRate: 1e-2, budget, onEpochEnd: (e) => void epochs.push(e.epoch), onBudgetStep: (s) => void steps.push(s) },
+    );
+    expect(steps.map((s) => s.step)).toEqual(Array.from({ length: 48 }, (_, i) => i + 1));
+    // each step's multiplier is the previous one moved by eta (g - target), projected at 0.
+    steps.forEach((s, i) => {
+      const before = i === 0 ? 0 : steps[i - 1].multiplier;
+      expect(s.multiplier).toBeCloseTo(Math.max(0, before + 0.2 * (s.constraint - 0.1)), 6);
+    });
+    expect(r.multipliers.at(-1)!.multiplier).toBeCloseTo(steps.at(-1)!.multiplier, 12);
+    const ce = r.history.epochs.map((e) => e.terms.crossEntropy);
+    expect(ce.at(-1)!).toBeLessThan(ce[0]);
+    expect(r.multipliers.map((m) => m.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(epochs).toEqual([1, 2, 3, 4, 5, 6]);
+    r.multipliers.forEach((m) => expect(m.multiplier).toBeGreaterThanOrEqual(0));
+    expect(r.multipliers[0].multiplier).toBeGreaterThan(0); // started at ~50% of pixels, over the 10% budget
+    const ev = model.evaluate(data.x, data.labels);
+    expect(ev.nonBinaryFraction).toBe(0);
+    expect(ev.keptFraction).toBeLessThan(0.3);
+    expect(ev.accuracy).toBeGreaterThan(0.9);
+    model.dispose();
+  });
+
+  it("hard concrete with an expected-L0 penalty and budget trains; top-k needs no penalty", async () => {
+    const data = toyData(64, 4);
+    const hc = MaskedClassifier.create({ ...small, gate: { kind: "hardConcrete" }, seed: 6 });
+    const r = await hc.fit(
+      { x: data.x, y: data.y },
+      { epochs: 2, batchSize: 32, penalties: { expectedL0: 0.1 }, budget: { constraint: new BudgetConstraint({ target: 0.2 }), on: "expectedL0" } },
+    );
+    expect(Object.keys(r.history.epochs[0].terms)).toEqual(["crossEntropy", "expectedL0", "budget"]);
+    const st = MaskedClassifier.create({ ...small, gate: { kind: "straightThrough" }, seed: 6 });
+    await expect(st.fit({ x: data.x, y: data.y }, { epochs: 1, penalties: { expectedL0: 1 } })).rejects.toThrow(/the expected L0 needs the hardConcrete gate/);
+    await expect(st.fit({ x: data.x, y: data.y }, { epochs: 1, penalties: { area: -1 } })).rejects.toThrow(/option 'penalties.area'/);
+    await expect(st.fit({ x: data.x, y: tf.zeros([64, 3]) }, { epochs: 1 })).rejects.toThrow(/argument 'data.y' must be one-hot labels of shape \[64, 2\]/);
+    tf.dispose([data.x, data.y]);
+    hc.dispose();
+    st.dispose();
+  });
+
+  it("save/load round-trips weights, config and the initial snapshot", async () => {
+    const data = toyData(32, 5);
+    const model = MaskedClassifier.create({ ...small, gate: { kind: "hardConcrete", beta: 0.5 }, seed: 7, attentionGain: 3 });
+    await model.fit({ x: data.x, y: data.y }, { epochs: 1, batchSize: 16, learningRate: 1e-2 });
+    const dir = mkdtempSync(join(tmpdir(), "masked-"));
+    await model.save(dir);
+    const loaded = await MaskedClassifier.load(dir);
+    expect(loaded.config).toEqual(model.config);
+    expect(Array.from(loaded.forward(data.x).logits.dataSync())).toEqual(Array.from(model.forward(data.x).logits.dataSync()));
+    expect(Array.from(loaded.masks(data.x).dataSync())).toEqual(Array.from(model.masks(data.x).dataSync()));
+    expect(loaded.relativeChange("attention.kernel")).toBeCloseTo(model.relativeChange("attention.kernel"), 6);
+    await expect(MaskedClassifier.load(join(dir, "missing"))).rejects.toThrow();
+    model.dispose();
+    loaded.dispose();
+  });
+
+  it("copyClassifierFrom shares a pretrained classifier; classifierAccuracy and inputSaliency work on full images", async () => {
+    const data = toyData(128, 6);
+    const base = MaskedClassifier.create({ ...small, gate: { kind: "straightThrough" }, seed: 8 });
+    await base.pretrainClassifier({ x: data.x, y: data.y }, { epochs: 5, batchSize: 32, learningRate: 1e-2 });
+    const acc = base.classifierAccuracy(data.x, data.labels);
+    expect(acc).toBeGreaterThan(0.9);
+    const other = MaskedClassifier.create({ ...small, gate: { kind: "gumbelTopK", k: 4 }, seed: 9 });
+    other.copyClassifierFrom(base);
+    expect(other.classifierAccuracy(data.x, data.labels)).toBe(acc);
+    expect(other.relativeChange("classifier.hidden.kernel")).toBe(0);
+    const sal = base.inputSaliency(data.x, 50);
+    expect(sal.shape).toEqual([128, 8, 8, 1]);
+    // |d z_c / d x| with c the predicted class, checked against a direct gradient for one sample.
+    const x0 = tf.slice(data.x, [0, 0, 0, 0], [1, -1, -1, -1]);
+    const c = tf.argMax(base.classify(x0), 1).dataSync()[0];
+    const direct = tf.abs(tf.grad((v: tf.Tensor) => tf.sum(tf.slice(base.classify(v), [0, c], [1, 1])))(x0));
+    const first = Array.from(tf.slice(sal, [0, 0, 0, 0], [1, -1, -1, -1]).dataSync());
+    Array.from(direct.dataSync()).forEach((v, i) => expect(first[i]).toBeCloseTo(v, 5));
+    // the label lives in the corner: on average the classifier is more sensitive there than elsewhere.
+    const meanSal = Array.from(tf.mean(sal, 0).dataSync());
+    const corner = (meanSal[0] + meanSal[1] + meanSal[8] + meanSal[9]) / 4;
+    const rest = meanSal.filter((_, i) => ![0, 1, 8, 9].includes(i));
+    expect(corner).toBeGreaterThan(rest.reduce((a, b) => a + b, 0) / rest.length);
+    expect(() => base.classifierAccuracy(data.x, [1, 2])).toThrow(/argument 'labels' must hold 128 classes/);
+    base.dispose();
+    other.dispose();
+  });
+
+  it("a run resumed from its checkpoint restores the multiplier and ends like an uninterrupted run", async () => {
+    const data = toyData(64, 7);
+    const make = () => MaskedClassifier.create({ ...small, gate: { kind: "hardConcrete" }, seed: 11, attentionGain: 5 });
+    const fitOpts = (epochs: number, constraint: BudgetConstraint, dir?: string, resume?: boolean) => ({
+      epochs,
+      batchSize: 16,
+      learningRate: 1e-2,
+      seed: 3,
+      budget: { constraint, on: "expectedL0" as const },
+      ...(dir ? { checkpoint: { dir }, resume } : {}),
+    });
+    const full = make();
+    const cFull = new BudgetConstraint({ target: 0.1 });
+    const rFull = await full.fit({ x: data.x, y: data.y }, fitOpts(3, cFull));
+    const dir = mkdtempSync(join(tmpdir(), "masked-ckpt-"));
+    const first = make();
+    const cFirst = new BudgetConstraint({ target: 0.1 });
+    await first.fit({ x: data.x, y: data.y }, fitOpts(2, cFirst, dir));
+    const second = make();
+    const cSecond = new BudgetConstraint({ target: 0.1 });
+    const rSecond = await second.fit({ x: data.x, y: data.y }, fitOpts(3, cSecond, dir, true));
+    expect(rSecond.history.resumedFrom?.epoch).toBe(2);
+    expect(cSecond.multiplier).toBeCloseTo(cFull.multiplier, 5);
+    expect(cSecond.updates).toBe(cFull.updates);
+    expect(rSecond.multipliers.map((m) => m.epoch)).toEqual([3]);
+    expect(rSecond.multipliers[0].multiplier).toBeCloseTo(rFull.multipliers[2].multiplier, 5);
+    Array.from(second.variables["attention.pixelBias"].dataSync()).forEach((v, i) =>
+      expect(v).toBeCloseTo(full.variables["attention.pixelBias"].dataSync()[i], 5),
+    );
+    // a finished run resumed again takes no step and still restores the final multiplier.
+    const third = make();
+    const cThird = new BudgetConstraint({ target: 0.1 });
+    const rThird = await third.fit({ x: data.x, y: data.y }, fitOpts(3, cThird, dir, true));
+    expect(rThird.history.epochs.length).toBe(3);
+    expect(cThird.multiplier).toBeCloseTo(cFull.multiplier, 5);
+    for (const m of [full, first, second, third]) m.dispose();
+  });
+
+  it("rejects bad configs", () => {
+    expect(() => MaskedClassifier.create({ ...small, attentionPool: 3, gate: { kind: "hardSigmoid" } })).toThrow(/option 'attentionPool' must divide/);
+    expect(() => MaskedClassifier.create({ ...small, attentionKernel: 4, gate: { kind: "hardSigmoid" } })).toThrow(/must be odd/);
+    expect(() => MaskedClassifier.create({ ...small, gate: { kind: "gumbelTopK", k: 65 } })).toThrow(/gate.k/);
+    expect(() => MaskedClassifier.create({ ...small, gate: { kind: "hardSigmoid" }, colour: 1 } as never)).toThrow(/unknown option 'colour'/);
+  });
+});
