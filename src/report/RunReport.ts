@@ -33,8 +33,8 @@ export interface RunReportOptions {
   backend?: string;
 }
 
-/** Scalars of one epoch, e.g. { trainLoss: 0.31, testLoss: 0.35, sparsity: 0.82 }. */
-export type EpochRecord = Record<string, number | string | boolean | null>;
+/** Scalars of one report row (usually one epoch), e.g. { trainLoss: 0.31, testLoss: 0.35, sparsity: 0.82 }. */
+export type ReportRow = Record<string, number | string | boolean | null>;
 
 /** Paths (absolute) of everything `write()` produced. */
 export interface RunReportFiles {
@@ -248,7 +248,7 @@ export class RunReport {
    * Records one epoch's scalars. `epoch` is set to 1, 2, ... (the count so far + 1) unless the
    * record has its own. NaN/Infinity are kept (a diverged loss is a result) and encoded in JSON.
    */
-  recordEpoch(record: EpochRecord): this {
+  recordEpoch(record: ReportRow): this {
     const where = "recordEpoch";
     const plain = toPlainValue(record, where, "record");
     if (plain === null || typeof plain !== "object" || Array.isArray(plain)) {

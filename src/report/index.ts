@@ -1,5 +1,5 @@
 export { RunReport, RUN_REPORT_FORMAT, RUN_REPORT_FORMAT_VERSION, NON_FINITE_NOTE } from "./RunReport.js";
-export type { RunReportOptions, RunReportFiles, EpochRecord } from "./RunReport.js";
+export type { RunReportOptions, RunReportFiles, ReportRow } from "./RunReport.js";
 export { readRunReport } from "./readRunReport.js";
 export type { RunReportData } from "./readRunReport.js";
 export { renderReportHtml } from "./renderReportHtml.js";

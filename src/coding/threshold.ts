@@ -1,0 +1,26 @@
+import * as tf from "@tensorflow/tfjs";
+import { SparsekitError } from "../validation/index.js";
+
+/** The thresholds of LCA (Rozell et al. 2008, SPEC §3): `a = T_lambda(u)`. */
+export const THRESHOLDS = ["soft", "hard"] as const;
+export type Threshold = (typeof THRESHOLDS)[number];
+
+/** Soft threshold `sign(u) max(|u| - lambda, 0)`: the proximal map of `lambda ||a||_1`. */
+export function softThreshold(u: tf.Tensor, lambda: number): tf.Tensor {
+  return tf.tidy(() => tf.mul(tf.sign(u), tf.relu(tf.sub(tf.abs(u), lambda))));
+}
+
+/** Hard threshold `u * [|u| > lambda]`: the L0-like variant of LCA (no shrinkage of survivors). */
+export function hardThreshold(u: tf.Tensor, lambda: number): tf.Tensor {
+  return tf.tidy(() => tf.mul(u, tf.cast(tf.greater(tf.abs(u), lambda), u.dtype)));
+}
+
+/** Applies the named threshold; `where` names the caller for the error on an unknown name. */
+export function applyThreshold(u: tf.Tensor, lambda: number, kind: Threshold, where = "applyThreshold"): tf.Tensor {
+  if (!(lambda >= 0) || !Number.isFinite(lambda)) {
+    throw new SparsekitError(`${where}: option 'lambda' must be a finite number >= 0, got ${String(lambda)}.`);
+  }
+  if (kind === "soft") return softThreshold(u, lambda);
+  if (kind === "hard") return hardThreshold(u, lambda);
+  throw new SparsekitError(`${where}: option 'threshold' must be one of ${THRESHOLDS.join(", ")}, got ${String(kind)}.`);
+}
