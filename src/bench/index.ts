@@ -12,8 +12,8 @@ export {
   findPython,
   parseReferenceOutput,
   torchVersion,
+  referenceScriptPath,
   type PytorchReference,
   type PytorchRun,
   type ReferenceConfig,
 } from "./pytorchReference.js";
-export { packageRoot, referenceScriptPath } from "./packageRoot.js";

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { referenceScriptPath } from "./packageRoot.js";
+import path from "node:path";
+import { packageRoot } from "../io/packageRoot.js";
 
 /** One timed configuration of bench/reference/sae_step.py. */
 export interface PytorchRun {
@@ -142,4 +143,9 @@ export async function runPytorchReference(
   } catch (e) {
     return { status: "skipped", python, reason: `the reference script failed (${(e as Error).message})` };
   }
+}
+
+/** Absolute path of the PyTorch reference script shipped with the package (bench/reference). */
+export function referenceScriptPath(): string {
+  return path.join(packageRoot(), "bench", "reference", "sae_step.py");
 }

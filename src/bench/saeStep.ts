@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { klSparsityPenalty } from "../objectives/klSparsityPenalty.js";
 import { assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
 
 /** Size and schedule of the benchmark step; defaults are the classic MNIST sparse autoencoder. */
@@ -77,14 +78,8 @@ export function buildSaeStep(size: { inputSize: number; hiddenSize: number; batc
       const h = tf.sigmoid(tf.add(tf.matMul(x, w1), b1));
       const xHat = tf.sigmoid(tf.add(tf.matMul(h, w2), b2));
       const recon = tf.div(tf.sum(tf.square(tf.sub(xHat, x))), 2 * b);
-      // KL(rho || rho_hat) written inline; the coordinator will switch to klSparsityPenalty.
-      const rhoHat = tf.clipByValue(tf.mean(h, 0), 1e-6, 1 - 1e-6);
-      const kl = tf.sum(
-        tf.add(
-          tf.mul(rho, tf.log(tf.div(rho, rhoHat))),
-          tf.mul(1 - rho, tf.log(tf.div(1 - rho, tf.sub(1, rhoHat)))),
-        ),
-      );
+      // The package's own objective, input checks included, as a user's training step runs it.
+      const kl = klSparsityPenalty(h, { rho });
       const decay = tf.mul(lambda / 2, tf.add(tf.sum(tf.square(w1)), tf.sum(tf.square(w2))));
       return tf.add(tf.add(recon, tf.mul(beta, kl)), decay) as tf.Scalar;
     });

@@ -7,7 +7,7 @@ import { runCommand } from "./commands/run.js";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIO } from "./io.js";
 import { UsageError } from "./UsageError.js";
 import { initBackend, type BackendName } from "../backend/index.js";
-import { packageVersion } from "./packageVersion.js";
+import { packageVersion } from "../io/packageRoot.js";
 
 export const BACKEND_CHOICES = ["auto", "node", "wasm", "cpu"] as const;
 

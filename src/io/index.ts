@@ -4,3 +4,4 @@ export { readTensors, readWeightData, writeTensors, writeWeightData } from "./we
 export { loadTensorMap, saveTensorMap, TENSOR_MAP_FORMAT } from "./tensorMap.js";
 export type { LoadedTensorMap, TensorMapFile } from "./tensorMap.js";
 export { directoryHandler, loadModelFromDirectory, saveModelToDirectory, MODEL_JSON, WEIGHTS_BIN } from "./modelDirectory.js";
+export { packageRoot, packageVersion } from "./packageRoot.js";

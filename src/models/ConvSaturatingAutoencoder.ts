@@ -7,19 +7,17 @@ import { SparsekitError } from "../validation/SparsekitError.js";
 import { assertBooleanOption, assertEnumOption, assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
 import { assertBatchSize, assertFinite, assertRank, assertTensor, shapeString } from "../validation/tensorChecks.js";
 import {
-  checkDenoising,
   fitSatae,
-  maybeCorrupt,
   SATAE_ACTIVATIONS,
   SATAE_DECODER_OUTPUTS,
   sataeActivate,
   saturatedFraction,
-  type DenoisingSpec,
   type SataeActivation,
   type SataeDecoderOutput,
   type SataeFitOptions,
   type SataeTrainable,
 } from "./SaturatingAutoencoder.js";
+import { checkDenoising, maybeCorrupt, type DenoisingSpec } from "./denoising.js";
 import { VariableModel } from "./VariableModel.js";
 
 export const CONV_PADDINGS = ["same", "valid"] as const;

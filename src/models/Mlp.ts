@@ -209,7 +209,11 @@ export class Mlp extends VariableModel<MlpConfig> {
 
   /** Predicted class of each row (argmax of the logits). */
   predictClasses(x: tf.Tensor2D): Int32Array {
-    return tf.tidy(() => tf.argMax(this.forward(x).logits, 1).dataSync() as Int32Array);
+    // Read back outside tidy: tidy walks a returned typed array element by element.
+    const classes = tf.tidy(() => tf.argMax(this.forward(x).logits, 1));
+    const values = classes.dataSync() as Int32Array;
+    classes.dispose();
+    return values;
   }
 
   /** Fraction of rows whose predicted class equals `labels` (integer classes, one per row), in [0, 1]. */

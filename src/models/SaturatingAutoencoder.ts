@@ -9,7 +9,7 @@ import { train, type TrainCallbacks } from "../train/train.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { assertBooleanOption, assertEnumOption, assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
 import { assertBatchSize, assertFinite, assertRank, assertTensor, shapeString } from "../validation/tensorChecks.js";
-import { corruptInput, CORRUPTION_KINDS, type CorruptionKind } from "./corruptInput.js";
+import { checkDenoising, maybeCorrupt, type DenoisingSpec } from "./denoising.js";
 import { VariableModel } from "./VariableModel.js";
 
 /** Encoder activations of the saturating autoencoders (SPEC §1.3). */
@@ -19,12 +19,6 @@ export type SataeActivation = (typeof SATAE_ACTIVATIONS)[number];
 /** Output non-linearity of the decoder: "linear" (the SATAE paper's) or "sigmoid" (data in [0, 1]). */
 export const SATAE_DECODER_OUTPUTS = ["linear", "sigmoid"] as const;
 export type SataeDecoderOutput = (typeof SATAE_DECODER_OUTPUTS)[number];
-
-/** Input corruption used in training only (denoising autoencoder); `level` 0 = none. */
-export interface DenoisingSpec {
-  kind: CorruptionKind;
-  level: number;
-}
 
 /**
  * satlin(z) = clip(z, 0, 1); relu(z) = max(z, 0). Pure tensor op (caller owns the result).
@@ -45,20 +39,6 @@ export function saturatedFraction(z: tf.Tensor, activation: SataeActivation): { 
     const high = activation === "satlin" ? tf.sum(tf.cast(tf.greaterEqual(z, 1), "float32")).dataSync()[0] / n : 0;
     return { total: low + high, low, high };
   });
-}
-
-/** Checks a `denoising` option: null (none) or { kind: "gaussian" | "masking", level }. */
-export function checkDenoising(value: unknown, where: string): DenoisingSpec | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value !== "object") {
-    throw new SparsekitError(`${where}: option 'denoising' must be null or { kind, level }, got ${typeof value}.`);
-  }
-  const d = value as DenoisingSpec;
-  assertKnownOptions(d, where, ["kind", "level"]);
-  assertEnumOption(d.kind, where, "denoising.kind", CORRUPTION_KINDS);
-  if (d.kind === "masking") assertNumberOption(d.level, where, "denoising.level", { min: 0, max: 1, exclusiveMax: true });
-  else assertNumberOption(d.level, where, "denoising.level", { min: 0 });
-  return { kind: d.kind, level: d.level };
 }
 
 /** Options of `fit` shared by the dense and the convolutional saturating autoencoder. */
@@ -118,12 +98,6 @@ export async function fitSatae(model: SataeTrainable, x: tf.Tensor, options: Sat
     checkFinite: "terms",
     config: { model: where.split(".")[0], ...model.config },
   });
-}
-
-/** Corrupts a training batch when denoising is on and a noise seed is given; else returns x itself. */
-export function maybeCorrupt(x: tf.Tensor, denoising: DenoisingSpec | null, noiseSeed: number | undefined): tf.Tensor {
-  if (!denoising || denoising.level === 0 || noiseSeed === undefined) return x;
-  return corruptInput(x, { kind: denoising.kind, level: denoising.level, seed: noiseSeed });
 }
 
 export interface SaturatingAutoencoderConfig {

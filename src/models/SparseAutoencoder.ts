@@ -9,7 +9,8 @@ import { train } from "../train/train.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { assertBooleanOption, assertEnumOption, assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
 import { assertFinite, assertRank, assertTensor, shapeString } from "../validation/tensorChecks.js";
-import { corruptInput, CORRUPTION_KINDS, type CorruptionKind } from "./corruptInput.js";
+import { corruptInput } from "./corruptInput.js";
+import { checkDenoising, type DenoisingSpec } from "./denoising.js";
 import { minimizeLbfgsInBlocks } from "./lbfgsInBlocks.js";
 import { VariableModel } from "./VariableModel.js";
 
@@ -34,12 +35,6 @@ export type SaeSparsity =
   | { kind: "ovr"; weight: number; reduction?: OvrReduction }
   | { kind: "none" };
 
-/** Input corruption used while training a denoising autoencoder (see corruptInput). */
-export interface SaeDenoising {
-  kind: CorruptionKind;
-  level: number;
-}
-
 export interface SparseAutoencoderConfig {
   inputSize: number;
   hiddenSize: number;
@@ -54,13 +49,13 @@ export interface SparseAutoencoderConfig {
   /** lambda of `(lambda / 2) sum W^2` over the weight matrices (not biases). Default 1e-4. */
   weightDecay?: number;
   /** Corrupt the input during training only (denoising autoencoder). Default none. */
-  denoising?: SaeDenoising | null;
+  denoising?: DenoisingSpec | null;
   /** Seed of the weight initialisation (and the default training seed). Default 0. */
   seed?: number;
 }
 
 /** A config with every default filled in; this is what is saved. */
-export type ResolvedSaeConfig = Required<Omit<SparseAutoencoderConfig, "denoising">> & { denoising: SaeDenoising | null };
+export type ResolvedSaeConfig = Required<Omit<SparseAutoencoderConfig, "denoising">> & { denoising: DenoisingSpec | null };
 
 /** The three weighted terms of the cost (SPEC §1.2). They sum to the training loss. */
 export interface SaeLossTerms {
@@ -192,16 +187,7 @@ export function resolveSaeConfig(config: SparseAutoencoderConfig, where = KIND):
   assertNumberOption(weightDecay, where, "weightDecay", { min: 0 });
   const seed = config.seed ?? 0;
   assertNumberOption(seed, where, "seed", { min: 0, integer: true });
-  let denoising: SaeDenoising | null = null;
-  if (config.denoising != null) {
-    const d = config.denoising;
-    if (typeof d !== "object") throw new SparsekitError(`${where}: option 'denoising' must be { kind, level } or null, got ${String(d)}.`);
-    assertKnownOptions(d, where, ["kind", "level"]);
-    assertEnumOption(d.kind, where, "denoising.kind", CORRUPTION_KINDS);
-    if (d.kind === "masking") assertNumberOption(d.level, where, "denoising.level", { min: 0, max: 1, exclusiveMax: true });
-    else assertNumberOption(d.level, where, "denoising.level", { min: 0 });
-    denoising = { kind: d.kind, level: d.level };
-  }
+  const denoising = checkDenoising(config.denoising, where);
   return {
     inputSize: config.inputSize,
     hiddenSize: config.hiddenSize,

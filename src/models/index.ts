@@ -1,13 +1,13 @@
 export { VariableModel } from "./VariableModel.js";
 export { Mlp, type HiddenPenalty, type MlpConfig, type MlpFitOptions, type MlpForward } from "./Mlp.js";
 export { corruptInput, CORRUPTION_KINDS, type CorruptInputOptions, type CorruptionKind } from "./corruptInput.js";
+export { checkDenoising, maybeCorrupt, type DenoisingSpec } from "./denoising.js";
 export {
   SaturatingAutoencoder,
   SATAE_ACTIVATIONS,
   SATAE_DECODER_OUTPUTS,
   sataeActivate,
   saturatedFraction,
-  type DenoisingSpec,
   type SataeActivation,
   type SataeDecoderOutput,
   type SataeFitOptions,
@@ -63,7 +63,6 @@ export {
   SAE_SPARSITY_KINDS,
   type ResolvedSaeConfig,
   type SaeActivation,
-  type SaeDenoising,
   type SaeFitOptions,
   type SaeFitProgress,
   type SaeFitResult,

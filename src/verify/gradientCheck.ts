@@ -100,7 +100,10 @@ export function checkGradient(
   numericTensor.dispose();
   let analytic: Float32Array;
   try {
-    analytic = tf.tidy(() => tf.grad(f as (x: tf.Tensor) => tf.Scalar)(x).dataSync() as Float32Array);
+    // Read back outside tidy: tidy walks a returned typed array element by element.
+    const g = tf.tidy(() => tf.grad(f as (x: tf.Tensor) => tf.Scalar)(x));
+    analytic = g.dataSync() as Float32Array;
+    g.dispose();
   } catch (e) {
     if (e instanceof Error && e.message.includes("Cannot compute gradient")) {
       throw new SparsekitError(

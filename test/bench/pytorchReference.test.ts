@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { findPython, parseReferenceOutput, runPytorchReference } from "../../src/bench/pytorchReference.js";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { findPython, parseReferenceOutput, referenceScriptPath, runPytorchReference } from "../../src/bench/pytorchReference.js";
+import { packageRoot } from "../../src/io/packageRoot.js";
 
 const LINE = JSON.stringify({
   label: "1 thread",
@@ -16,6 +19,11 @@ const LINE = JSON.stringify({
 });
 
 describe("PyTorch reference runner", () => {
+  it("ships the reference script inside the package", () => {
+    expect(referenceScriptPath()).toBe(path.join(packageRoot(), "bench", "reference", "sae_step.py"));
+    expect(existsSync(referenceScriptPath())).toBe(true);
+  });
+
   it("parses the script's JSON line (the last non-empty stdout line)", () => {
     const r = parseReferenceOutput(`some warning\n${LINE}\n\n`);
     expect(r).toEqual({
@@ -59,7 +67,7 @@ describe("PyTorch reference runner", () => {
 
   it("the shipped script runs at a tiny size (one Python launch), or says torch is missing", async () => {
     const { execFile } = await import("node:child_process");
-    const { referenceScriptPath } = await import("../../src/bench/packageRoot.js");
+    const { referenceScriptPath } = await import("../../src/bench/pytorchReference.js");
     const args = [referenceScriptPath(), "--threads", "1", "--input-size", "6", "--hidden-size", "3", "--batch-size", "4"];
     const { stdout, code } = await new Promise<{ stdout: string; code: unknown }>((resolve) => {
       execFile(findPython(), [...args, "--steps", "2", "--warmup", "1", "--rounds", "1"], (err, out) =>

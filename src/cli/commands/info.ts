@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { backendInfo } from "../../backend/index.js";
 import type { CliIO } from "../io.js";
-import { packageVersion } from "../packageVersion.js";
+import { packageVersion } from "../../io/packageRoot.js";
 
 /** `sparsekit info [--json]`: active backend, threads, versions. */
 export function infoCommand(io: CliIO): Command {

@@ -10,11 +10,20 @@ type OptionMeta = (typeof objectiveRegistry)[keyof typeof objectiveRegistry]["op
 
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-/** One CLI flag per option name used by any objective (several objectives share e.g. `eps`). */
-function allOptionMetas(): Map<string, OptionMeta> {
-  const byName = new Map<string, OptionMeta>();
-  for (const entry of Object.values(objectiveRegistry)) {
-    for (const o of entry.options) if (!byName.has(o.name)) byName.set(o.name, o);
+/**
+ * One CLI flag per option name used by any objective. Several objectives share a name (e.g.
+ * `eps`) with different meanings or defaults, so the flag's help lists each one's description.
+ */
+function allOptionMetas(): Map<string, { meta: OptionMeta; help: string }> {
+  const uses = new Map<string, { objective: string; meta: OptionMeta }[]>();
+  for (const [objective, entry] of Object.entries(objectiveRegistry)) {
+    for (const o of entry.options) uses.set(o.name, [...(uses.get(o.name) ?? []), { objective, meta: o }]);
+  }
+  const byName = new Map<string, { meta: OptionMeta; help: string }>();
+  for (const [name, list] of uses) {
+    const descriptions = new Set(list.map((u) => u.meta.description));
+    const help = descriptions.size === 1 ? list[0]!.meta.description : list.map((u) => `${u.objective}: ${u.meta.description}`).join("; ");
+    byName.set(name, { meta: list[0]!.meta, help });
   }
   return byName;
 }
@@ -39,9 +48,9 @@ export function objectiveCommand(io: CliIO): Command {
     .argument("<name>", `objective: ${Object.keys(objectiveRegistry).join(", ")}`)
     .requiredOption("-i, --input <file>", "JSON file holding a nested array (B x K codes; B x H x W mask)")
     .option("--grad", "also print the gradient with respect to the input", false);
-  for (const meta of metas.values()) {
+  for (const { meta, help } of metas.values()) {
     const flag = meta.type === "boolean" ? `--${kebab(meta.name)} [bool]` : `--${kebab(meta.name)} <${meta.type === "enum" ? "choice" : "number"}>`;
-    const opt = new Option(flag, meta.description);
+    const opt = new Option(flag, help);
     if (meta.type === "enum" && meta.values) opt.choices(meta.values);
     cmd.addOption(opt);
   }
@@ -54,7 +63,7 @@ export function objectiveCommand(io: CliIO): Command {
     }
     const own = new Set(entry.options.map((o) => o.name));
     const options: Record<string, unknown> = {};
-    for (const meta of metas.values()) {
+    for (const { meta } of metas.values()) {
       if (cmd.getOptionValueSource(meta.name) !== "cli") continue;
       if (!own.has(meta.name)) {
         const list = entry.options.map((o) => `--${kebab(o.name)}`).join(", ") || "none";

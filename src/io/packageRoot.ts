@@ -27,7 +27,7 @@ export function packageRoot(): string {
   }
 }
 
-/** Absolute path of the PyTorch reference script shipped with the package. */
-export function referenceScriptPath(): string {
-  return path.join(packageRoot(), "bench", "reference", "sae_step.py");
+/** The `version` field of sparsekit's package.json. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
 }
