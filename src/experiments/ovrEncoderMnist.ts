@@ -73,7 +73,6 @@ const configSchema = z.strictObject({
 
 type Config = z.output<typeof configSchema>;
 
-type Group = "baseline" | "lambda" | "batch" | "batchScaled" | "scale";
 
 /** One representation scored by the linear probe. Plain JSON (saved for --resume). */
 interface Row {

@@ -4,12 +4,11 @@ import { createRng } from "../random/index.js";
 import { glorotUniform } from "../train/initializers.js";
 import type { TrainHistory } from "../train/history.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
-import { assertBooleanOption, assertEnumOption, assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
+import { assertEnumOption, assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
 import { assertBatchSize, assertFinite, assertRank, assertTensor, shapeString } from "../validation/tensorChecks.js";
 import {
+  checkSataeOptions,
   fitSatae,
-  SATAE_ACTIVATIONS,
-  SATAE_DECODER_OUTPUTS,
   sataeActivate,
   saturatedFraction,
   type SataeActivation,
@@ -125,12 +124,7 @@ function resolveConfig(options: ConvSaturatingAutoencoderOptions, where: string)
   if (c.padding === "valid" && (c.kernelSize > c.height || c.kernelSize > c.width)) {
     throw new SparsekitError(`${where}: option 'kernelSize' must fit in the ${c.height} x ${c.width} image with "valid" padding, got ${c.kernelSize}.`);
   }
-  assertEnumOption(c.activation, where, "activation", SATAE_ACTIVATIONS);
-  assertBooleanOption(c.tied, where, "tied");
-  assertEnumOption(c.decoderOutput, where, "decoderOutput", SATAE_DECODER_OUTPUTS);
-  assertNumberOption(c.alpha, where, "alpha", { min: 0 });
-  assertNumberOption(c.weightDecay, where, "weightDecay", { min: 0 });
-  assertNumberOption(c.seed, where, "seed", { integer: true, min: 0 });
+  checkSataeOptions(c, where);
   return c;
 }
 

@@ -41,6 +41,19 @@ export function saturatedFraction(z: tf.Tensor, activation: SataeActivation): { 
   });
 }
 
+/** Checks the options the dense and the convolutional saturating autoencoder share. */
+export function checkSataeOptions(
+  c: { activation: unknown; tied: unknown; decoderOutput: unknown; alpha: unknown; weightDecay: unknown; seed: unknown },
+  where: string,
+): void {
+  assertEnumOption(c.activation, where, "activation", SATAE_ACTIVATIONS);
+  assertBooleanOption(c.tied, where, "tied");
+  assertEnumOption(c.decoderOutput, where, "decoderOutput", SATAE_DECODER_OUTPUTS);
+  assertNumberOption(c.alpha, where, "alpha", { min: 0 });
+  assertNumberOption(c.weightDecay, where, "weightDecay", { min: 0 });
+  assertNumberOption(c.seed, where, "seed", { integer: true, min: 0 });
+}
+
 /** Options of `fit` shared by the dense and the convolutional saturating autoencoder. */
 export interface SataeFitOptions {
   epochs: number;
@@ -140,12 +153,7 @@ function resolveConfig(options: SaturatingAutoencoderOptions, where: string): Sa
   };
   assertNumberOption(c.inputDim, where, "inputDim", { min: 1, integer: true });
   assertNumberOption(c.hiddenSize, where, "hiddenSize", { min: 1, integer: true });
-  assertEnumOption(c.activation, where, "activation", SATAE_ACTIVATIONS);
-  assertBooleanOption(c.tied, where, "tied");
-  assertEnumOption(c.decoderOutput, where, "decoderOutput", SATAE_DECODER_OUTPUTS);
-  assertNumberOption(c.alpha, where, "alpha", { min: 0 });
-  assertNumberOption(c.weightDecay, where, "weightDecay", { min: 0 });
-  assertNumberOption(c.seed, where, "seed", { integer: true, min: 0 });
+  checkSataeOptions(c, where);
   return c;
 }
 

@@ -119,7 +119,7 @@ describe("SparseAutoencoder", () => {
       };
       const { grads, value } = tf.variableGrads(loss, model.trainableVariables());
       value.dispose();
-      for (const [name, v] of Object.entries(model.variables)) {
+      for (const v of Object.values(model.variables)) {
         const start = v.clone();
         const numeric = finiteDifferenceGradient((w) => {
           v.assign(w);
