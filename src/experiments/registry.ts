@@ -12,16 +12,16 @@ import { masksMnist } from "./masksMnist.js";
 
 /** Every experiment `sparsekit run <name>` knows, by name. */
 export const experimentRegistry: Record<string, Experiment> = {
-  // one line per experiment, e.g.  [saePatches.name]: saePatches as unknown as Experiment,
-  [saePatches.name]: saePatches as unknown as Experiment,
-  [saeMnist.name]: saeMnist as unknown as Experiment,
-  [sataeMnist.name]: sataeMnist as unknown as Experiment,
-  [sphereWidth.name]: sphereWidth as unknown as Experiment,
-  [sphereLambda.name]: sphereLambda as unknown as Experiment,
-  [ovrMlpMnist.name]: ovrMlpMnist as unknown as Experiment,
-  [ovrEncoderMnist.name]: ovrEncoderMnist as unknown as Experiment,
-  [entropyMnist.name]: entropyMnist as unknown as Experiment,
-  [masksMnist.name]: masksMnist as unknown as Experiment,
+  // one line per experiment, e.g.  [saePatches.name]: saePatches,
+  [saePatches.name]: saePatches,
+  [saeMnist.name]: saeMnist,
+  [sataeMnist.name]: sataeMnist,
+  [sphereWidth.name]: sphereWidth,
+  [sphereLambda.name]: sphereLambda,
+  [ovrMlpMnist.name]: ovrMlpMnist,
+  [ovrEncoderMnist.name]: ovrEncoderMnist,
+  [entropyMnist.name]: entropyMnist,
+  [masksMnist.name]: masksMnist,
 };
 
 export function getExperiment(name: string): Experiment {
