@@ -7,6 +7,7 @@ import { getExperiment } from "../../src/experiments/registry.js";
 import { runExperiment } from "../../src/experiments/runExperiment.js";
 import { masksMnist } from "../../src/experiments/masksMnist.js";
 import type { Experiment } from "../../src/experiments/Experiment.js";
+import { LONG, LONG_TIMEOUT_MS, runDefault } from "./longRun.js";
 
 beforeAll(async () => {
   await initBackend({ backend: "wasm" });
@@ -64,4 +65,23 @@ describe("masks-mnist", () => {
     expect(resumed.epochs).toEqual(json.epochs);
     expect(performance.now() - t0).toBeLessThan(r.seconds * 1000);
   });
+});
+
+describe.runIf(LONG)("masks-mnist default run (SPARSEKIT_LONG=1)", () => {
+  it("Gumbel top-k and STE + budget give binary masks without collapse; the seed's setting collapses at a large weight", async () => {
+    const m = (await runDefault(masksMnist)).metrics;
+    type Summary = { method: string; budget: number | null; weight: number | null; keptFractionMean: number; nonBinaryFractionMean: number; collapsedRuns: number; accuracyMean: number };
+    const summaries = m.summaries as Summary[];
+    for (const s of summaries.filter((x) => x.method === "gumbelTopK")) {
+      expect(Math.abs(s.keptFractionMean - s.budget!)).toBeLessThan(0.01);
+      expect(s.nonBinaryFractionMean).toBe(0);
+      expect(s.collapsedRuns).toBe(0);
+    }
+    for (const s of summaries.filter((x) => x.method === "steBudget")) {
+      expect(s.nonBinaryFractionMean).toBe(0);
+      expect(s.collapsedRuns).toBe(0);
+    }
+    const seedSetting = summaries.filter((x) => x.method === "hardSigmoidArea");
+    expect(seedSetting.some((s) => s.collapsedRuns > 0)).toBe(true);
+  }, LONG_TIMEOUT_MS);
 });

@@ -6,6 +6,7 @@ import { initBackend } from "../../src/backend/index.js";
 import { getExperiment } from "../../src/experiments/registry.js";
 import { runExperiment } from "../../src/experiments/runExperiment.js";
 import { saeMnist } from "../../src/experiments/saeMnist.js";
+import { LONG, LONG_TIMEOUT_MS, runDefault } from "./longRun.js";
 
 beforeAll(async () => {
   await initBackend({ backend: "wasm" });
@@ -47,4 +48,13 @@ describe("sae-mnist", () => {
     expect(json.metrics.optimizer).toBe("adam");
     expect(json.metrics.steps).toBe(2 * Math.ceil(120 / 32));
   });
+});
+
+describe.runIf(LONG)("sae-mnist default run (SPARSEKIT_LONG=1)", () => {
+  it("reconstructs held-out digits far better than the mean at the target activation rate", async () => {
+    const m = (await runDefault(saeMnist)).metrics;
+    expect(m.testMse).toBeLessThan(0.5 * m.meanPredictorMse);
+    expect(Math.abs(m.meanActivation - 0.1)).toBeLessThan(0.03);
+    expect(m.relativeChangeW1).toBeGreaterThan(1);
+  }, LONG_TIMEOUT_MS);
 });

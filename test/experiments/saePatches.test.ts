@@ -6,6 +6,7 @@ import { initBackend } from "../../src/backend/index.js";
 import { getExperiment } from "../../src/experiments/registry.js";
 import { runExperiment } from "../../src/experiments/runExperiment.js";
 import { saePatches } from "../../src/experiments/saePatches.js";
+import { LONG, LONG_TIMEOUT_MS, runDefault } from "./longRun.js";
 
 beforeAll(async () => {
   await initBackend({ backend: "wasm" });
@@ -97,4 +98,15 @@ describe("sae-patches", () => {
     await expect(runExperiment(saePatches, { quick: true, config: { rho: 2 }, outDir: tmp() })).rejects.toThrow(/rho/);
     await expect(runExperiment(saePatches, { quick: true, config: { hiden: 5 }, outDir: tmp() })).rejects.toThrow(/hiden/);
   });
+});
+
+describe.runIf(LONG)("sae-patches default run (SPARSEKIT_LONG=1)", () => {
+  it("learns a sparse code near the target rate that moves far from its random start", async () => {
+    const m = (await runDefault(saePatches)).metrics;
+    expect(m.reconstructionMse).toBeLessThan(0.8 * m.meanPredictorMse);
+    expect(Math.abs(m.meanActivation - 0.01)).toBeLessThan(0.005);
+    expect(m.deadUnits).toBeLessThanOrEqual(5);
+    expect(m.relativeChangeW1).toBeGreaterThan(1);
+    expect(m.hoyer).toBeGreaterThan(0.2);
+  }, LONG_TIMEOUT_MS);
 });

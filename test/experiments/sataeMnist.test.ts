@@ -7,6 +7,7 @@ import { getExperiment } from "../../src/experiments/registry.js";
 import { resolveExperimentConfig, runExperiment } from "../../src/experiments/runExperiment.js";
 import { sataeMnist } from "../../src/experiments/sataeMnist.js";
 import type { Experiment } from "../../src/experiments/Experiment.js";
+import { LONG, LONG_TIMEOUT_MS, runDefault } from "./longRun.js";
 
 const experiment = sataeMnist as unknown as Experiment;
 
@@ -80,4 +81,15 @@ describe("satae-mnist", () => {
     expect(second.epochs[1]["α=1 loss"]).toBeLessThan(second.epochs[0]["α=1 loss"]);
     expect(second.metrics.sweep.map((r: { alpha: number }) => r.alpha)).toEqual([0, 1]);
   });
+});
+
+describe.runIf(LONG)("satae-mnist default runs (SPARSEKIT_LONG=1)", () => {
+  for (const variant of ["dense", "conv"]) {
+    it(`${variant}: the saturated fraction rises with alpha`, async () => {
+      const m = (await runDefault(sataeMnist, { variant })).metrics;
+      expect(m.saturationNonDecreasingInAlpha).toBe(true);
+      const sweep = m.sweep as { saturated: number }[];
+      expect(sweep[sweep.length - 1]!.saturated - sweep[0]!.saturated).toBeGreaterThan(0.3);
+    }, LONG_TIMEOUT_MS);
+  }
 });

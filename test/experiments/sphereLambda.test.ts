@@ -6,6 +6,7 @@ import { initBackend } from "../../src/backend/index.js";
 import { getExperiment } from "../../src/experiments/registry.js";
 import { resolveExperimentConfig, runExperiment } from "../../src/experiments/runExperiment.js";
 import { sphereLambda } from "../../src/experiments/sphereLambda.js";
+import { LONG, LONG_TIMEOUT_MS, runDefault } from "./longRun.js";
 
 beforeAll(async () => {
   await initBackend({ backend: "wasm" });
@@ -43,4 +44,12 @@ describe("sphere-lambda experiment", () => {
     expect(JSON.stringify(spec)).toContain("lambda = 0 drawn at -6");
     expect(existsSync(join(out, "index.html"))).toBe(true);
   });
+});
+
+describe.runIf(LONG)("sphere-lambda default run (SPARSEKIT_LONG=1)", () => {
+  it("sparsity rises with the OVR weight", async () => {
+    const m = (await runDefault(sphereLambda)).metrics;
+    expect(m.claims.sparsityVsLambda.direction).toBe("rises");
+    expect(m.claims.sparsityVsLambda.slopePerDecade.mean).toBeGreaterThan(0.02);
+  }, LONG_TIMEOUT_MS);
 });

@@ -6,6 +6,7 @@ import { initBackend } from "../../src/backend/index.js";
 import { getExperiment } from "../../src/experiments/registry.js";
 import { resolveExperimentConfig, runExperiment } from "../../src/experiments/runExperiment.js";
 import { sphereWidth } from "../../src/experiments/sphereWidth.js";
+import { LONG, LONG_TIMEOUT_MS, runDefault } from "./longRun.js";
 
 beforeAll(async () => {
   await initBackend({ backend: "wasm" });
@@ -52,4 +53,11 @@ describe("sphere-width experiment", () => {
     const json2 = JSON.parse(readFileSync(again.files.json, "utf8"));
     expect(json2.metrics.results).toEqual(json.metrics.results);
   });
+});
+
+describe.runIf(LONG)("sphere-width default run (SPARSEKIT_LONG=1)", () => {
+  it("sparsity rises with the number of partitions at every width", async () => {
+    const m = (await runDefault(sphereWidth)).metrics;
+    for (const t of m.trends.vsPartitions.fractionZeros as { direction: string }[]) expect(t.direction).toBe("rises");
+  }, LONG_TIMEOUT_MS);
 });
