@@ -6,6 +6,7 @@ import { initBackend } from "../../src/backend/index.js";
 import { ovrEncoderMnist } from "../../src/experiments/ovrEncoderMnist.js";
 import { getExperiment } from "../../src/experiments/registry.js";
 import { resolveExperimentConfig, runExperiment } from "../../src/experiments/runExperiment.js";
+import { LONG, LONG_TIMEOUT_MS, runDefault } from "./longRun.js";
 
 beforeAll(async () => {
   await initBackend({ backend: "wasm" });
@@ -113,4 +114,14 @@ describe("ovr-encoder-mnist experiment", () => {
     // an L2 of 10 crushes the weights: the validation split prefers 1e-4 for the PCA input
     expect(rows[0].probeL2).toBe(1e-4);
   });
+});
+
+describe.runIf(LONG)("ovr-encoder-mnist default run (SPARSEKIT_LONG=1)", () => {
+  it("scores every representation with the linear probe; OVR codes beat raw pixels and PCA", async () => {
+    const m = (await runDefault(ovrEncoderMnist)).metrics;
+    for (const k of ["raw", "pca", "randomRelu", "kmeansTriangle", "sparseAutoencoder"]) expect(m.accuracy[k], k).toBeGreaterThan(0.85);
+    expect(m.bestOvrAccuracy).toBeGreaterThan(m.accuracy.pca);
+    expect(m.bestOvrAccuracy).toBeGreaterThan(m.accuracy.raw);
+    expect(m.batchStudy.map((b: { batchSize: number }) => b.batchSize)).toEqual([8, 32, 128, 512]);
+  }, LONG_TIMEOUT_MS);
 });
