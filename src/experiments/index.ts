@@ -11,3 +11,4 @@ export {
 } from "./autoencoderReport.js";
 export { saePatches } from "./saePatches.js";
 export { saeMnist } from "./saeMnist.js";
+export { lcaPatches } from "./lcaPatches.js";

@@ -9,6 +9,7 @@ import { ovrMlpMnist } from "./ovrMlpMnist.js";
 import { ovrEncoderMnist } from "./ovrEncoderMnist.js";
 import { entropyMnist } from "./entropyMnist.js";
 import { masksMnist } from "./masksMnist.js";
+import { lcaPatches } from "./lcaPatches.js";
 
 /** Every experiment `sparsekit run <name>` knows, by name. */
 export const experimentRegistry: Record<string, Experiment> = {
@@ -22,6 +23,7 @@ export const experimentRegistry: Record<string, Experiment> = {
   [ovrEncoderMnist.name]: ovrEncoderMnist,
   [entropyMnist.name]: entropyMnist,
   [masksMnist.name]: masksMnist,
+  [lcaPatches.name]: lcaPatches,
 };
 
 export function getExperiment(name: string): Experiment {

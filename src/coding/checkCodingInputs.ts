@@ -1,0 +1,23 @@
+import type * as tf from "@tensorflow/tfjs";
+import { SparsekitError } from "../validation/SparsekitError.js";
+import { assertBatchSize, assertFinite, assertRank, assertTensor, shapeString } from "../validation/tensorChecks.js";
+
+/**
+ * Checks the (x, Phi) pair of a sparse-coding solver: x is B x D (rows are samples), Phi is D x M
+ * (one atom per column), both finite, with matching D.
+ */
+export function checkCodingInputs(x: unknown, phi: unknown, where: string): asserts x is tf.Tensor2D {
+  assertTensor(x, where, "x");
+  assertRank(x, where, "x", 2, "B x D: one sample per row");
+  assertBatchSize(x, where, "x");
+  assertFinite(x, where, "x");
+  assertTensor(phi, where, "phi");
+  assertRank(phi, where, "phi", 2, "D x M: one atom per column");
+  assertBatchSize(phi, where, "phi");
+  assertFinite(phi, where, "phi");
+  if (phi.shape[0] !== x.shape[1]) {
+    throw new SparsekitError(
+      `${where}: argument 'phi' must have as many rows as x has columns (${x.shape[1]}), got shape ${shapeString(phi.shape)}.`,
+    );
+  }
+}
