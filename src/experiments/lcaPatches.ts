@@ -18,7 +18,7 @@ const configSchema = z.strictObject({
   imageSize: z.number().int().min(32).default(512),
   patchSize: z.number().int().min(2).max(32).default(16),
   trainPatches: z.number().int().min(10).default(30_000),
-  evalPatches: z.number().int().min(10).default(1_000),
+  evalPatches: z.number().int().min(10).default(500),
   /** M, number of atoms (512 for a 2x overcomplete dictionary of 16x16 patches). */
   atoms: z.number().int().min(2).default(256),
   /** LCA threshold (L1 weight); the whitened pixels have variance 0.1. */
@@ -35,8 +35,8 @@ const configSchema = z.strictObject({
   learningRate: z.number().positive().default(2),
   finalLearningRate: z.number().positive().default(0.2),
   /** Held-out evaluation: LCA iterations (energy curve) and the FISTA reference. */
-  evalIterations: z.number().int().min(1).default(300),
-  fistaIterations: z.number().int().min(1).default(2000),
+  evalIterations: z.number().int().min(1).default(200),
+  fistaIterations: z.number().int().min(1).default(1000),
 });
 
 type Config = z.output<typeof configSchema>;
