@@ -10,6 +10,7 @@ import { dictionaryUpdate, normalizeColumns } from "./dictionaryUpdate.js";
 import {
   codeLogits,
   maskedCrossEntropy,
+  normalizeCodes,
   semiSupervisedExtraEnergy,
   semiSupervisedExtraGradient,
   type SemiSupervisedTerms,
@@ -55,6 +56,11 @@ export interface SemiSupervisedLcaConfig {
   classifierLearningRate?: number;
   /** L2 weight of (l2/2) ||W||^2 in the classifier's loss (bias not penalised), >= 0. Default 0. */
   classifierL2?: number;
+  /**
+   * Adam steps on (W, bias) per training batch, on that batch's codes (inference dominates the
+   * cost, so extra classifier steps are nearly free). Default 1.
+   */
+  classifierSteps?: number;
   /** Seeds the random unit-norm initial dictionary and the batch order. Default 0. */
   seed?: number;
 }
@@ -129,7 +135,7 @@ export interface SslcaPredictOptions {
 const CONFIG_KEYS = [
   "inputSize", "atoms", "numClasses", "lambda", "entropyWeight", "entropyBeta", "entropyLambda", "batchTerm", "gamma",
   "normEpsilon", "tau", "iterations", "threshold", "entropyInterval", "dictionaryLearningRate", "classifierLearningRate",
-  "classifierL2", "seed",
+  "classifierL2", "classifierSteps", "seed",
 ] as const;
 const FILE = "sslca";
 const KIND = "SemiSupervisedLca";
@@ -155,6 +161,7 @@ function resolveConfig(config: SemiSupervisedLcaConfig, where: string): Resolved
     dictionaryLearningRate: config.dictionaryLearningRate ?? 0.05,
     classifierLearningRate: config.classifierLearningRate ?? 0.01,
     classifierL2: config.classifierL2 ?? 0,
+    classifierSteps: config.classifierSteps ?? 1,
     seed: config.seed ?? 0,
   };
   assertNumberOption(c.inputSize, where, "inputSize", { min: 1, integer: true });
@@ -175,6 +182,7 @@ function resolveConfig(config: SemiSupervisedLcaConfig, where: string): Resolved
   assertNumberOption(c.dictionaryLearningRate, where, "dictionaryLearningRate", { min: 0, exclusiveMin: true });
   assertNumberOption(c.classifierLearningRate, where, "classifierLearningRate", { min: 0, exclusiveMin: true });
   assertNumberOption(c.classifierL2, where, "classifierL2", { min: 0 });
+  assertNumberOption(c.classifierSteps, where, "classifierSteps", { min: 1, integer: true });
   assertNumberOption(c.seed, where, "seed", { min: 0, integer: true });
   return c;
 }
@@ -210,7 +218,9 @@ function isArrayLike(v: unknown): v is ArrayLike<unknown> {
  * plus column renormalisation (dictionaryUpdate, on every sample) and one Adam step on W (M x C)
  * and bias for the mean cross-entropy of the labelled samples on their inferred codes.
  * Predictions infer codes without the label term (the label is unknown) and take argmax of the
- * classifier. With lambda_e > 0 a sample's code depends on the other samples of its batch.
+ * classifier. Note the asymmetry this implies: with gamma > 0, W is fitted to label-driven codes
+ * but applied to label-free ones (sslca-mnist measures what that costs). With lambda_e > 0 a
+ * sample's code depends on the other samples of its batch.
  * Tensors are owned by the model (phi, weights, bias: do not dispose); call dispose() at the end.
  */
 export class SemiSupervisedLca {
@@ -271,6 +281,28 @@ export class SemiSupervisedLca {
     }
     assertFinite(phi, where, "phi");
     tf.tidy(() => this.phiVar.assign(normalizeColumns(tf.cast(phi, "float32") as tf.Tensor2D)));
+  }
+
+  /** Replaces the classifier weights W (M x C) and, if given, the bias (C), e.g. with a warm start. */
+  setClassifier(weights: tf.Tensor2D, bias?: tf.Tensor1D): void {
+    const where = "SemiSupervisedLca.setClassifier";
+    const { atoms, numClasses } = this.config;
+    assertTensor(weights, where, "weights");
+    if (weights.rank !== 2 || weights.shape[0] !== atoms || weights.shape[1] !== numClasses) {
+      throw new SparsekitError(`${where}: argument 'weights' must have shape [${atoms}, ${numClasses}] (M x C), got ${shapeString(weights.shape)}.`);
+    }
+    assertFinite(weights, where, "weights");
+    if (bias !== undefined) {
+      assertTensor(bias, where, "bias");
+      if (bias.rank !== 1 || bias.shape[0] !== numClasses) {
+        throw new SparsekitError(`${where}: argument 'bias' must have shape [${numClasses}] (C), got ${shapeString(bias.shape)}.`);
+      }
+      assertFinite(bias, where, "bias");
+    }
+    tf.tidy(() => {
+      this.wVar.assign(tf.cast(weights, "float32") as tf.Tensor2D);
+      if (bias !== undefined) this.biasVar.assign(tf.cast(bias, "float32") as tf.Tensor1D);
+    });
   }
 
   /**
@@ -433,6 +465,16 @@ export class SemiSupervisedLca {
     return records;
   }
 
+  /** Classifier logits `n(a) W + bias` (N x C) of given codes (N x M), e.g. from encode(). Caller disposes. */
+  logits(codes: tf.Tensor2D): tf.Tensor2D {
+    const where = "SemiSupervisedLca.logits";
+    assertTensor(codes, where, "codes");
+    if (codes.rank !== 2 || codes.shape[1] !== this.config.atoms) {
+      throw new SparsekitError(`${where}: argument 'codes' must have shape [N, ${this.config.atoms}] (N x M), got ${shapeString(codes.shape)}.`);
+    }
+    return codeLogits(codes, this.wVar, this.biasVar, this.config.normEpsilon);
+  }
+
   /** Class probabilities (N x C) from codes inferred without labels. Caller disposes. */
   predictProba(x: tf.Tensor2D, options: SslcaPredictOptions = {}): tf.Tensor2D {
     const codes = this.encode(x, { ...checkPredictOptions(options, "SemiSupervisedLca.predictProba") });
@@ -528,7 +570,7 @@ export class SemiSupervisedLca {
     const labels = new Int32Array(n);
     const mask = new Uint8Array(n);
     if (s.mask !== undefined) {
-      if (!isArrayLike(s.mask)) throw new SparsekitError(`${where}: option 'mask' must be an array of 0/1 or booleans (one per sample), got ${s.mask instanceof tf.Tensor ? "a tf.Tensor (pass its dataSync())" : typeof s.mask}.`);
+      if (!isArrayLike(s.mask)) throw new SparsekitError(`${where}: option 'mask' must be an array of 0/1 or booleans (one per sample), got ${(s.mask as unknown) instanceof tf.Tensor ? "a tf.Tensor (pass its dataSync())" : typeof s.mask}.`);
       if (s.mask.length !== n) throw new SparsekitError(`${where}: option 'mask' must have one entry per sample (${n}), got length ${s.mask.length}.`);
       if (s.labels === undefined) throw new SparsekitError(`${where}: option 'mask' was given without 'labels'.`);
       for (let i = 0; i < n; i++) {
@@ -542,7 +584,7 @@ export class SemiSupervisedLca {
       mask.fill(1);
     }
     if (s.labels !== undefined) {
-      if (!isArrayLike(s.labels)) throw new SparsekitError(`${where}: option 'labels' must be an array of class indices (e.g. Int32Array), got ${s.labels instanceof tf.Tensor ? "a tf.Tensor (pass its dataSync())" : typeof s.labels}.`);
+      if (!isArrayLike(s.labels)) throw new SparsekitError(`${where}: option 'labels' must be an array of class indices (e.g. Int32Array), got ${(s.labels as unknown) instanceof tf.Tensor ? "a tf.Tensor (pass its dataSync())" : typeof s.labels}.`);
       if (s.labels.length !== n) throw new SparsekitError(`${where}: option 'labels' must have one entry per sample (${n}), got length ${s.labels.length}.`);
       const c = this.config.numClasses;
       for (let i = 0; i < n; i++) {
@@ -623,6 +665,14 @@ export class SemiSupervisedLca {
       tf.dispose([b, g]);
       entropyGrad?.dispose();
     }
+    const finite = tf.tidy(() => tf.all(tf.isFinite(u)).dataSync()[0]);
+    if (!finite) {
+      u.dispose();
+      throw new SparsekitError(
+        `${where}: LCA diverged (non-finite potentials). The step (1/tau) lambda_max(Phi^T Phi) must stay below 2: ` +
+          `increase tau (now ${tau}), centre the data (correlated atoms raise lambda_max) or lower the entropy/label weights.`,
+      );
+    }
     const codes = applyThreshold(u, lambda, threshold, where) as tf.Tensor2D;
     return recordEnergy ? { codes, u, energy } : { codes, u };
   }
@@ -654,17 +704,28 @@ export class SemiSupervisedLca {
       if (labelled > 0) {
         const l2 = this.config.classifierL2;
         const eps = this.config.normEpsilon;
-        const cost = this.optimizer.minimize(
-          () =>
-            tf.tidy(() => {
-              const ce = tf.div(maskedCrossEntropy(codeLogits(codes, this.wVar, this.biasVar, eps), terms.targets, terms.mask), labelled);
-              return (l2 > 0 ? tf.add(ce, tf.mul(l2 / 2, tf.sum(tf.square(this.wVar)))) : ce) as tf.Scalar;
-            }),
-          true,
-          [this.wVar, this.biasVar],
-        );
-        crossEntropy = cost!.dataSync()[0]!;
-        cost!.dispose();
+        const normalized = normalizeCodes(codes, eps);
+        try {
+          for (let k = 0; k < this.config.classifierSteps; k++) {
+            const cost = this.optimizer.minimize(
+              () =>
+                tf.tidy(() => {
+                  const logits = tf.add(tf.matMul(normalized, this.wVar), this.biasVar) as tf.Tensor2D;
+                  const ce = tf.div(maskedCrossEntropy(logits, terms.targets, terms.mask), labelled);
+                  return (l2 > 0 ? tf.add(ce, tf.mul(l2 / 2, tf.sum(tf.square(this.wVar)))) : ce) as tf.Scalar;
+                }),
+              k === 0,
+              [this.wVar, this.biasVar],
+            );
+            // The loss before the first step: the cross-entropy of the codes this step trained on.
+            if (cost) {
+              crossEntropy = cost.dataSync()[0]!;
+              cost.dispose();
+            }
+          }
+        } finally {
+          normalized.dispose();
+        }
       }
       tf.tidy(() => this.phiVar.assign(dictionaryUpdate(this.phiVar, tf.cast(x, "float32") as tf.Tensor2D, codes, dictionaryLearningRate)));
       this.steps++;

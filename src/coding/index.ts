@@ -11,3 +11,22 @@ export {
   type DictionaryStepRecord,
   type ResolvedDictionaryLearnerConfig,
 } from "./DictionaryLearner.js";
+export {
+  codeLogits,
+  maskedCrossEntropy,
+  normalizeCodes,
+  semiSupervisedExtraEnergy,
+  semiSupervisedExtraGradient,
+  type SemiSupervisedTerms,
+} from "./semiSupervisedTerms.js";
+export {
+  SemiSupervisedLca,
+  type ResolvedSemiSupervisedLcaConfig,
+  type SemiSupervisedLcaConfig,
+  type SslcaFitOptions,
+  type SslcaInferOptions,
+  type SslcaInferResult,
+  type SslcaPredictOptions,
+  type SslcaStepRecord,
+  type Supervision,
+} from "./SemiSupervisedLca.js";

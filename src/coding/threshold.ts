@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { SparsekitError } from "../validation/index.js";
+import { assertEnumOption, assertNumberOption } from "../validation/optionChecks.js";
 
 /** The thresholds of LCA (Rozell et al. 2008, SPEC §3): `a = T_lambda(u)`. */
 export const THRESHOLDS = ["soft", "hard"] as const;
@@ -17,10 +17,7 @@ export function hardThreshold(u: tf.Tensor, lambda: number): tf.Tensor {
 
 /** Applies the named threshold; `where` names the caller for the error on an unknown name. */
 export function applyThreshold(u: tf.Tensor, lambda: number, kind: Threshold, where = "applyThreshold"): tf.Tensor {
-  if (!(lambda >= 0) || !Number.isFinite(lambda)) {
-    throw new SparsekitError(`${where}: option 'lambda' must be a finite number >= 0, got ${String(lambda)}.`);
-  }
-  if (kind === "soft") return softThreshold(u, lambda);
-  if (kind === "hard") return hardThreshold(u, lambda);
-  throw new SparsekitError(`${where}: option 'threshold' must be one of ${THRESHOLDS.join(", ")}, got ${String(kind)}.`);
+  assertNumberOption(lambda, where, "lambda", { min: 0 });
+  assertEnumOption(kind, where, "threshold", THRESHOLDS);
+  return kind === "soft" ? softThreshold(u, lambda) : hardThreshold(u, lambda);
 }

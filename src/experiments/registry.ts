@@ -10,6 +10,7 @@ import { ovrEncoderMnist } from "./ovrEncoderMnist.js";
 import { entropyMnist } from "./entropyMnist.js";
 import { masksMnist } from "./masksMnist.js";
 import { lcaPatches } from "./lcaPatches.js";
+import { sslcaMnist } from "./sslcaMnist.js";
 
 /** Every experiment `sparsekit run <name>` knows, by name. */
 export const experimentRegistry: Record<string, Experiment> = {
@@ -24,6 +25,7 @@ export const experimentRegistry: Record<string, Experiment> = {
   [entropyMnist.name]: entropyMnist,
   [masksMnist.name]: masksMnist,
   [lcaPatches.name]: lcaPatches,
+  [sslcaMnist.name]: sslcaMnist,
 };
 
 export function getExperiment(name: string): Experiment {

@@ -78,5 +78,8 @@ describe("lcaInference", () => {
     expect(() => lcaInference(x, p, { lambda: 1, lamda: 2 } as never)).toThrow(/unknown option 'lamda'/);
     expect(() => lcaInference(x, p, { lambda: 1, initialU: tf.zeros([2, 2]) as tf.Tensor2D })).toThrow(/'initialU' must have shape \[16, 64\]/);
     expect(() => lcaInference(x, p, undefined as never)).toThrow(SparsekitError);
+    const bad = tf.tensor2d([[1, Number.NaN]]);
+    expect(() => lcaInference(bad, tf.eye(2) as tf.Tensor2D, { lambda: 1 })).toThrow(/lcaInference: argument 'x'/);
+    expect(() => lcaInference(tf.zeros([3]) as never, p, { lambda: 1 })).toThrow(/lcaInference: argument 'x'/);
   });
 });

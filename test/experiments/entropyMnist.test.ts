@@ -64,5 +64,20 @@ describe("entropy-mnist experiment", () => {
     const again = await runExperiment(entropyMnist, { resume: true, outDir: out, progress: "none" });
     const m2 = JSON.parse(readFileSync(again.files.json, "utf8")).metrics;
     expect(m2.headline).toEqual(m.headline);
+    expect(m.evaluatedOn).toBe("test");
+    expect(m.evaluatedDigits).toBe(100);
+  });
+
+  it("evaluateOn 'validation' scores held-out training digits (for tuning without the test digits)", async () => {
+    const out = mkdtempSync(join(tmpdir(), "entropy-mnist-val-"));
+    const overrides = { evaluateOn: "validation", validationSize: 60, seeds: 1, extraClusterCounts: [], betaGrid: [-1], lambdaGrid: [4] };
+    const r = await runExperiment(entropyMnist, { quick: true, seed: 2, outDir: out, progress: "none", overrides });
+    const m = JSON.parse(readFileSync(r.files.json, "utf8")).metrics;
+    expect(m.evaluatedOn).toBe("validation");
+    expect(m.evaluatedDigits).toBe(60);
+    expect(m.failureModes.smallBeta.clusterSizes.reduce((a: number, b: number) => a + b, 0)).toBe(60);
+    await expect(
+      runExperiment(entropyMnist, { quick: true, outDir: mkdtempSync(join(tmpdir(), "entropy-mnist-bad-")), progress: "none", overrides: { ...overrides, validationSize: 299 } }),
+    ).rejects.toThrow(/validationSize.*299/);
   });
 });

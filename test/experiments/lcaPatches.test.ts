@@ -24,7 +24,7 @@ describe("lca-patches", () => {
     const out = tmp();
     const r = await runExperiment(lcaPatches, { quick: true, outDir: out, seed: 2, progress: "none" });
     const m = read(out).metrics;
-    for (const k of ["reconstructionMse", "varianceExplained", "meanL0", "lcaEnergy", "fistaEnergy", "lcaFistaGapPercent", "deadAtoms"]) {
+    for (const k of ["reconstructionMse", "varianceExplained", "meanL0", "lcaEnergy", "fistaEnergy", "lcaFistaGapPercent", "deadAtoms", "gramLargestEigenvalue"]) {
       expect(Number.isFinite(m[k]), k).toBe(true);
     }
     expect(m.lcaEnergyCurve).toHaveLength(40);
