@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { loadTensorMap, saveTensorMap } from "../io/tensorMap.js";
+import { meanActiveUnits } from "../metrics/meanActiveUnits.js";
 import { createRng, deriveSeed } from "../random/index.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { assertEnumOption, assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
@@ -7,7 +8,7 @@ import { checkCodingInputs } from "./checkCodingInputs.js";
 import { dictionaryUpdate, normalizeColumns } from "./dictionaryUpdate.js";
 import { lcaInference } from "./lcaInference.js";
 import { sparseCodingEnergy } from "./sparseCodingEnergy.js";
-import { THRESHOLDS, type Threshold } from "./threshold.js";
+import { thresholdPenalty, THRESHOLDS, type Threshold } from "./threshold.js";
 
 export interface DictionaryLearnerConfig {
   /** D: length of a (flattened) input sample. */
@@ -134,12 +135,12 @@ export class DictionaryLearner {
   step(x: tf.Tensor2D, learningRate = this.config.learningRate): DictionaryStepRecord {
     checkCodingInputs(x, this.phiTensor, "DictionaryLearner.step");
     const { codes } = this.encode(x);
-    const penalty = this.config.threshold === "soft" ? "l1" : "l0";
+    const penalty = thresholdPenalty(this.config.threshold);
     const [mse, l0, energy] = tf.tidy(() => {
       const residual = tf.sub(x, tf.matMul(codes, this.phiTensor, false, true));
       return [
         tf.mean(tf.square(residual)).dataSync()[0]!,
-        tf.sum(tf.cast(tf.notEqual(codes, 0), "float32")).dataSync()[0]! / x.shape[0],
+        meanActiveUnits(codes, { tol: 0 }),
         sparseCodingEnergy(x, this.phiTensor, codes, this.config.lambda, penalty).dataSync()[0]!,
       ];
     });

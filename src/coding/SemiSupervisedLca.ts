@@ -1,11 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
 import { loadTensorMap, saveTensorMap } from "../io/tensorMap.js";
+import { meanActiveUnits } from "../metrics/meanActiveUnits.js";
 import { BATCH_TERMS, type BatchTerm } from "../objectives/batchEntropy.js";
 import { createRng, deriveSeed } from "../random/index.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { assertBooleanOption, assertEnumOption, assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
 import { assertBatchSize, assertFinite, assertTensor, shapeString } from "../validation/tensorChecks.js";
-import { checkCodingInputs } from "./checkCodingInputs.js";
+import { checkCodingInputs, checkInitialU } from "./checkCodingInputs.js";
 import { dictionaryUpdate, normalizeColumns } from "./dictionaryUpdate.js";
 import {
   codeLogits,
@@ -16,7 +17,7 @@ import {
   type SemiSupervisedTerms,
 } from "./semiSupervisedTerms.js";
 import { sparseCodingEnergy } from "./sparseCodingEnergy.js";
-import { applyThreshold, THRESHOLDS, type Threshold } from "./threshold.js";
+import { applyThreshold, thresholdPenalty, THRESHOLDS, type Threshold } from "./threshold.js";
 
 export interface SemiSupervisedLcaConfig {
   /** D: length of a (flattened) input sample. */
@@ -319,11 +320,7 @@ export class SemiSupervisedLca {
     assertBooleanOption(recordEnergy, where, "recordEnergy");
     const [batch, atoms] = [x.shape[0], this.config.atoms];
     if (options.initialU !== undefined) {
-      assertTensor(options.initialU, where, "initialU");
-      if (options.initialU.rank !== 2 || options.initialU.shape[0] !== batch || options.initialU.shape[1] !== atoms) {
-        throw new SparsekitError(`${where}: option 'initialU' must have shape [${batch}, ${atoms}] (B x M), got ${shapeString(options.initialU.shape)}.`);
-      }
-      assertFinite(options.initialU, where, "initialU");
+      checkInitialU(options.initialU, batch, atoms, where);
     }
     const terms = this.makeTerms(options, batch, where);
     try {
@@ -680,7 +677,7 @@ export class SemiSupervisedLca {
   /** E / B: the sparse-coding energy (batch mean) plus the extra terms divided by B. */
   private totalEnergy(x: tf.Tensor2D, codes: tf.Tensor2D, terms: SemiSupervisedTerms): tf.Scalar {
     return tf.tidy(() => {
-      const penalty = this.config.threshold === "soft" ? "l1" : "l0";
+      const penalty = thresholdPenalty(this.config.threshold);
       const base = sparseCodingEnergy(tf.cast(x, "float32") as tf.Tensor2D, this.phiVar, codes, this.config.lambda, penalty);
       return tf.add(base, tf.div(semiSupervisedExtraEnergy(codes, terms), x.shape[0])) as tf.Scalar;
     });
@@ -696,7 +693,7 @@ export class SemiSupervisedLca {
         const residual = tf.sub(xf, tf.matMul(codes, this.phiVar, false, true));
         return [
           tf.mean(tf.square(residual)).dataSync()[0]!,
-          tf.sum(tf.cast(tf.notEqual(codes, 0), "float32")).dataSync()[0]! / x.shape[0],
+          meanActiveUnits(codes, { tol: 0 }),
           this.totalEnergy(x, codes, terms).dataSync()[0]!,
         ];
       });

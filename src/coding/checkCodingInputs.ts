@@ -21,3 +21,12 @@ export function checkCodingInputs(x: unknown, phi: unknown, where: string): asse
     );
   }
 }
+
+/** Checks LCA's optional starting potentials: a finite B x M tensor for a batch of B samples and M atoms. */
+export function checkInitialU(u: unknown, batch: number, atoms: number, where: string): asserts u is tf.Tensor2D {
+  assertTensor(u, where, "initialU");
+  if (u.rank !== 2 || u.shape[0] !== batch || u.shape[1] !== atoms) {
+    throw new SparsekitError(`${where}: option 'initialU' must have shape [${batch}, ${atoms}] (B x M), got ${shapeString(u.shape)}.`);
+  }
+  assertFinite(u, where, "initialU");
+}

@@ -1,7 +1,7 @@
-export { applyThreshold, hardThreshold, softThreshold, THRESHOLDS, type Threshold } from "./threshold.js";
+export { applyThreshold, hardThreshold, softThreshold, thresholdPenalty, THRESHOLDS, type Threshold } from "./threshold.js";
 export { dictionaryUpdate, normalizeColumns } from "./dictionaryUpdate.js";
 export { sparseCodingEnergy, type SparsityPenaltyKind } from "./sparseCodingEnergy.js";
-export { checkCodingInputs } from "./checkCodingInputs.js";
+export { checkCodingInputs, checkInitialU } from "./checkCodingInputs.js";
 export { lcaInference, type LcaOptions, type LcaResult } from "./lcaInference.js";
 export { fista, lipschitzConstant, type FistaOptions, type FistaResult } from "./fista.js";
 export {

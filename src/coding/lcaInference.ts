@@ -1,10 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { assertEnumOption, assertKnownOptions, assertNumberOption, assertBooleanOption } from "../validation/optionChecks.js";
-import { assertFinite, assertTensor, shapeString } from "../validation/tensorChecks.js";
-import { checkCodingInputs } from "./checkCodingInputs.js";
+import { checkCodingInputs, checkInitialU } from "./checkCodingInputs.js";
 import { sparseCodingEnergy } from "./sparseCodingEnergy.js";
-import { applyThreshold, THRESHOLDS, type Threshold } from "./threshold.js";
+import { applyThreshold, thresholdPenalty, THRESHOLDS, type Threshold } from "./threshold.js";
 
 export interface LcaOptions {
   /** Threshold lambda >= 0 (the weight of the L1 penalty for "soft"). */
@@ -60,14 +59,10 @@ export function lcaInference(x: tf.Tensor2D, phi: tf.Tensor2D, options: LcaOptio
   assertBooleanOption(recordEnergy, where, "recordEnergy");
   const [batch, atoms] = [x.shape[0], phi.shape[1]];
   if (options.initialU !== undefined) {
-    assertTensor(options.initialU, where, "initialU");
-    if (options.initialU.rank !== 2 || options.initialU.shape[0] !== batch || options.initialU.shape[1] !== atoms) {
-      throw new SparsekitError(`${where}: option 'initialU' must have shape [${batch}, ${atoms}] (B x M), got ${shapeString(options.initialU.shape)}.`);
-    }
-    assertFinite(options.initialU, where, "initialU");
+    checkInitialU(options.initialU, batch, atoms, where);
   }
   const { lambda } = options;
-  const penalty = threshold === "soft" ? "l1" : "l0";
+  const penalty = thresholdPenalty(threshold);
   const rate = 1 / tau;
 
   const [b, g] = tf.tidy(() => {

@@ -5,6 +5,11 @@ import { assertEnumOption, assertNumberOption } from "../validation/optionChecks
 export const THRESHOLDS = ["soft", "hard"] as const;
 export type Threshold = (typeof THRESHOLDS)[number];
 
+/** The sparsity penalty of the energy each threshold descends: L1 for "soft", L0 for "hard" (see sparseCodingEnergy). */
+export function thresholdPenalty(threshold: Threshold): "l1" | "l0" {
+  return threshold === "soft" ? "l1" : "l0";
+}
+
 /** Soft threshold `sign(u) max(|u| - lambda, 0)`: the proximal map of `lambda ||a||_1`. */
 export function softThreshold(u: tf.Tensor, lambda: number): tf.Tensor {
   return tf.tidy(() => tf.mul(tf.sign(u), tf.relu(tf.sub(tf.abs(u), lambda))));

@@ -7,7 +7,9 @@ import { DictionaryLearner, type DictionaryStepRecord } from "../coding/Dictiona
 import { fista } from "../coding/fista.js";
 import { lcaInference } from "../coding/lcaInference.js";
 import { sparseCodingEnergy } from "../coding/sparseCodingEnergy.js";
+import { thresholdPenalty } from "../coding/threshold.js";
 import { loadNaturalImages, NATURAL_IMAGE_NAMES, removePatchMean, samplePatches, whitenImage, type NaturalImageName } from "../data/index.js";
+import { meanActiveUnits } from "../metrics/meanActiveUnits.js";
 import { deriveSeed } from "../random/index.js";
 import { histogramChart, imageGrid, lineChart, reconstructionGrid } from "../report/index.js";
 import { defineExperiment } from "./Experiment.js";
@@ -145,7 +147,7 @@ export const lcaPatches = defineExperiment({
       const evaluation = await report.time("evaluate", () => {
         const lca = lcaInference(evalX, learner.phi, { lambda: config.lambda, tau: config.tau, threshold: config.threshold, iterations: config.evalIterations, recordEnergy: true });
         const ref = fista(evalX, learner.phi, { lambda: config.lambda, iterations: config.fistaIterations, recordEnergy: true });
-        const penalty = config.threshold === "soft" ? "l1" : "l0";
+        const penalty = thresholdPenalty(config.threshold);
         const numbers = tf.tidy(() => {
           const recon = tf.matMul(lca.codes, learner.phi, false, true);
           const mse = tf.mean(tf.square(tf.sub(evalX, recon))).dataSync()[0]!;
@@ -153,11 +155,11 @@ export const lcaPatches = defineExperiment({
           return {
             reconstructionMse: mse,
             varianceExplained: 1 - mse / tf.moments(evalX).variance.dataSync()[0]!,
-            meanL0: tf.sum(active).dataSync()[0]! / config.evalPatches,
+            meanL0: meanActiveUnits(lca.codes, { tol: 0 }),
             atomUsage: Array.from(tf.mean(active, 0).dataSync()),
             lcaEnergy: sparseCodingEnergy(evalX, learner.phi, lca.codes, config.lambda, penalty).dataSync()[0]!,
             fistaL1Energy: sparseCodingEnergy(evalX, learner.phi, ref.codes, config.lambda, "l1").dataSync()[0]!,
-            fistaMeanL0: tf.sum(tf.cast(tf.notEqual(ref.codes, 0), "float32")).dataSync()[0]! / config.evalPatches,
+            fistaMeanL0: meanActiveUnits(ref.codes, { tol: 0 }),
           };
         });
         const codeValues = Array.from(lca.codes.dataSync()).filter((v) => v !== 0);

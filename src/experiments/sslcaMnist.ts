@@ -13,6 +13,7 @@ import { BATCH_TERMS } from "../objectives/batchEntropy.js";
 import { createRng, deriveSeed } from "../random/index.js";
 import { barChart, errorBandChart, imageGrid, lineChart, type LineSeries, type RunReport } from "../report/index.js";
 import { defineExperiment, type ExperimentContext } from "./Experiment.js";
+import { meanActiveUnits } from "../metrics/meanActiveUnits.js";
 import { formatSeedSummary, summarizeSeeds } from "./seedStatistics.js";
 
 const configSchema = z.strictObject({
@@ -126,8 +127,9 @@ function accuracyOf(pred: ArrayLike<number>, labels: Int32Array): number {
   return hits / labels.length;
 }
 
+/** Mean number of non-zero codes per sample. */
 function meanL0(codes: tf.Tensor2D): number {
-  return tf.tidy(() => tf.sum(tf.cast(tf.notEqual(codes, 0), "float32")).dataSync()[0]! / codes.shape[0]);
+  return meanActiveUnits(codes, { tol: 0 });
 }
 
 /** Linear probe: fit on labelled features, accuracy on test features (tensors not disposed). */

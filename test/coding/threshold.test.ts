@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { applyThreshold, hardThreshold, softThreshold } from "../../src/coding/threshold.js";
+import { applyThreshold, hardThreshold, softThreshold, thresholdPenalty } from "../../src/coding/threshold.js";
 import { SparsekitError } from "../../src/validation/SparsekitError.js";
 
 describe("thresholds", () => {
@@ -31,5 +31,12 @@ describe("thresholds", () => {
       const best = cost(prox[i]!, v);
       for (const d of [-0.1, -0.01, 0.01, 0.1]) expect(best).toBeLessThanOrEqual(cost(prox[i]! + d, v) + 1e-6);
     });
+  });
+});
+
+describe("thresholdPenalty", () => {
+  it("maps each threshold to the energy it descends", () => {
+    expect(thresholdPenalty("soft")).toBe("l1");
+    expect(thresholdPenalty("hard")).toBe("l0");
   });
 });
