@@ -1,5 +1,8 @@
 import { installWasmCastIdentity } from "./wasmCastIdentity.js";
 import { installWasmConv2DBackpropFilter } from "./wasmConv2DBackpropFilter.js";
+import { installWasmConv2DBackpropInput } from "./wasmConv2DBackpropInput.js";
+import { installWasmMaxPoolGrad } from "./wasmPoolGradients.js";
+import { installWasmSum } from "./wasmSum.js";
 import { installWasmMatMulOverride } from "./wasmMatMulOverride.js";
 import { installWasmReduceGradients } from "./wasmReduceGradients.js";
 import { installWasmTile } from "./wasmTile.js";
@@ -13,6 +16,9 @@ export interface WasmPatchReport {
   reduceGradients: boolean;
   conv2DBackpropFilter: boolean;
   unsortedSegmentSum: boolean;
+  conv2DBackpropInput: boolean;
+  maxPoolGrad: boolean;
+  sum: boolean;
 }
 
 /**
@@ -20,7 +26,9 @@ export interface WasmPatchReport {
  * - speed: transposed matmuls through XNNPACK (wasmMatMulOverride.ts), buffer sharing instead of
  *   copies for Identity and same-dtype Cast (wasmCastIdentity.ts), a block-copy Tile
  *   (wasmTile.ts), Sum/Mean gradients that build their ones with the Fill kernel
- *   (wasmReduceGradients.ts);
+ *   (wasmReduceGradients.ts), convolution gradients as XNNPACK convolutions
+ *   (wasmConv2DBackpropFilter.ts, wasmConv2DBackpropInput.ts), a one-pass MaxPoolGrad
+ *   (wasmPoolGradients.ts), Sum over leading axes without a transpose (wasmSum.ts);
  * - correctness: fused matmul bias on the transposed/batched path (wasmMatMulOverride.ts), cast
  *   to bool (wasmCastIdentity.ts);
  * - coverage: the kernels wasm lacks for training, Conv2DBackpropFilter and UnsortedSegmentSum.
@@ -35,5 +43,8 @@ export function patchWasmBackend(): WasmPatchReport {
     reduceGradients: installWasmReduceGradients(),
     conv2DBackpropFilter: installWasmConv2DBackpropFilter(),
     unsortedSegmentSum: installWasmUnsortedSegmentSum(),
+    conv2DBackpropInput: installWasmConv2DBackpropInput(),
+    maxPoolGrad: installWasmMaxPoolGrad(),
+    sum: installWasmSum(),
   };
 }

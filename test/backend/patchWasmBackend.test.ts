@@ -17,7 +17,7 @@ const KERNELS = [
   "Rsqrt", "Exp", "Log", "Log1p", "Pow", "Round", "Step", "Maximum", "Minimum", "ClipByValue",
   "Greater", "GreaterEqual", "Less", "LessEqual", "Equal", "LogicalNot", "LogicalAnd", "IsNan", "IsInf",
   "IsFinite", "Select", "Cast", "Identity", "Reshape", "Transpose", "Slice", "Concat", "Pack", "Tile",
-  "GatherV2", "UnsortedSegmentSum", "OneHot", "Fill", "ZerosLike", "OnesLike",
+  "GatherV2", "UnsortedSegmentSum", "OneHot", "Fill", "ZerosLike", "OnesLike", "MaxPool", "MaxPoolGrad",
 ];
 
 /**
@@ -43,6 +43,9 @@ describe("patchWasmBackend", () => {
       reduceGradients: false,
       conv2DBackpropFilter: false,
       unsortedSegmentSum: false,
+      conv2DBackpropInput: false,
+      maxPoolGrad: false,
+      sum: false,
     });
   });
 
@@ -129,6 +132,25 @@ const CASES: ParityCase[] = [
         ],
       }),
     target: (_x, n) => oneHotTargets(n, 3, 78),
+  },
+  {
+    // Both filter-gradient paths (im2col for 3x3x1 -> 10, convolution for 3x3x10 -> 4), the
+    // input gradient, MaxPoolGrad and the leading-axes Sum of the bias gradients.
+    name: "conv + maxPool classifier",
+    xShape: [8, 8, 8, 1],
+    loss: "categoricalCrossentropy",
+    build: () =>
+      tf.sequential({
+        layers: [
+          tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 10, kernelSize: 3, padding: "same", activation: "relu" }),
+          tf.layers.maxPooling2d({ poolSize: 2, strides: 2, padding: "same" }),
+          tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: "same", activation: "relu" }),
+          tf.layers.maxPooling2d({ poolSize: 2, strides: 2, padding: "same" }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 3, activation: "softmax" }),
+        ],
+      }),
+    target: (_x, n) => oneHotTargets(n, 3, 79),
   },
 ];
 

@@ -12,7 +12,7 @@ interface Case {
   x: [number, number, number, number];
   filter: [number, number, number, number];
   strides: [number, number] | number;
-  pad: "valid" | "same" | number;
+  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
 }
 
 const CASES: Case[] = [
@@ -21,6 +21,16 @@ const CASES: Case[] = [
   { x: [3, 7, 6, 2], filter: [3, 3, 2, 3], strides: [2, 2], pad: "same" },
   { x: [2, 8, 8, 2], filter: [2, 3, 2, 2], strides: [2, 1], pad: "valid" },
   { x: [1, 5, 5, 2], filter: [3, 3, 2, 1], strides: 1, pad: 1 },
+  // fH*fW*inChannels <= outChannels: the im2col + matmul path.
+  { x: [3, 9, 8, 1], filter: [3, 3, 1, 16], strides: 1, pad: "same" },
+  { x: [2, 9, 8, 1], filter: [3, 3, 1, 12], strides: [2, 3], pad: "valid" },
+  { x: [2, 7, 7, 2], filter: [2, 2, 2, 8], strides: 2, pad: "same" },
+  { x: [2, 6, 7, 1], filter: [3, 3, 1, 9], strides: 1, pad: [[0, 0], [2, 0], [1, 2], [0, 0]] },
+  // The convolution path with strides, remainders and explicit padding.
+  { x: [4, 12, 12, 8], filter: [3, 3, 8, 16], strides: 1, pad: "same" },
+  { x: [2, 11, 10, 3], filter: [5, 3, 3, 4], strides: [3, 2], pad: "valid" },
+  { x: [2, 9, 9, 4], filter: [3, 3, 4, 5], strides: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  { x: [1, 6, 6, 3], filter: [2, 2, 3, 2], strides: 1, pad: [[0, 0], [3, 3], [2, 2], [0, 0]] },
 ];
 
 describe("wasm Conv2DBackpropFilter", () => {

@@ -1,0 +1,107 @@
+import * as tf from "@tensorflow/tfjs";
+import type { WasmHeapBackend } from "./wasmKernelCalls.js";
+
+/**
+ * Why: the stock wasm MaxPoolGrad of tfjs 4.22 goes through a generic 3-D pooling template
+ * (~80 ms per MNIST CNN step, batch 128). It also differs from the cpu backend: it keeps the
+ * last maximum of a window (`>=`) and starts from FLT_MIN, the smallest positive float, so a
+ * window of negative values sends its gradient to the window's first pixel whatever the maximum.
+ * This kernel scans each window once with the channels innermost (contiguous in NHWC) and routes
+ * dy to the first maximum, as the cpu backend does (padding never wins). Dilated pools keep the
+ * stock kernel.
+ */
+
+const MARK = Symbol.for("sparsekit.wasmMaxPoolGrad");
+type MarkedKernelFunc = tf.KernelFunc & { [MARK]?: tf.KernelFunc };
+
+interface PoolAttrs {
+  filterSize: [number, number] | number;
+  strides: [number, number] | number;
+  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
+  dimRoundingMode?: "floor" | "round" | "ceil";
+}
+
+/** dx of max pooling for NHWC `x`, written into `dx` (zeroed here). */
+export function maxPoolGradInto(x: Float32Array, dy: Float32Array, dx: Float32Array, info: tf.backend_util.Conv2DInfo): void {
+  const { batchSize, inHeight, inWidth, inChannels: ch, outHeight, outWidth, strideHeight, strideWidth } = info;
+  const { filterHeight, filterWidth } = info;
+  const { top, left } = info.padInfo;
+  const maxV = new Float32Array(ch);
+  const maxI = new Int32Array(ch);
+  dx.fill(0);
+  for (let b = 0; b < batchSize; b++) {
+    for (let yr = 0; yr < outHeight; yr++) {
+      const r0 = yr * strideHeight - top;
+      const rLo = Math.max(0, r0);
+      const rHi = Math.min(inHeight, r0 + filterHeight);
+      for (let yc = 0; yc < outWidth; yc++) {
+        const c0 = yc * strideWidth - left;
+        const cLo = Math.max(0, c0);
+        const cHi = Math.min(inWidth, c0 + filterWidth);
+        // Plain loops: fill() costs a call per output position.
+        for (let d = 0; d < ch; d++) {
+          maxV[d] = -Infinity;
+          maxI[d] = -1;
+        }
+        for (let r = rLo; r < rHi; r++) {
+          for (let c = cLo; c < cHi; c++) {
+            const base = ((b * inHeight + r) * inWidth + c) * ch;
+            for (let d = 0; d < ch; d++) {
+              const v = x[base + d];
+              if (v > maxV[d]) {
+                maxV[d] = v;
+                maxI[d] = base + d;
+              }
+            }
+          }
+        }
+        const yBase = ((b * outHeight + yr) * outWidth + yc) * ch;
+        for (let d = 0; d < ch; d++) {
+          const at = maxI[d];
+          if (at >= 0) dx[at] += dy[yBase + d];
+        }
+      }
+    }
+  }
+}
+
+function wasmMaxPoolGrad(original: tf.KernelFunc): MarkedKernelFunc {
+  const kernelFunc: MarkedKernelFunc = (args) => {
+    const dy = args.inputs.dy as tf.TensorInfo;
+    const input = args.inputs.input as tf.TensorInfo;
+    const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as PoolAttrs;
+    if (input.dtype !== "float32" || dy.dtype !== "float32") return original(args);
+    const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+    if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return original(args);
+    const backend = args.backend as unknown as WasmHeapBackend;
+    // Allocate first: makeOutput may grow the heap and detach earlier views.
+    const dx = backend.makeOutput(input.shape, "float32");
+    maxPoolGradInto(
+      backend.typedArrayFromHeap(input) as Float32Array,
+      backend.typedArrayFromHeap(dy) as Float32Array,
+      backend.typedArrayFromHeap(dx) as Float32Array,
+      info,
+    );
+    return dx;
+  };
+  kernelFunc[MARK] = original;
+  return kernelFunc;
+}
+
+/** Replaces the wasm MaxPoolGrad kernel (see the top of this file). Idempotent; true when changed. */
+export function installWasmMaxPoolGrad(): boolean {
+  const current = tf.getKernel("MaxPoolGrad", "wasm");
+  if (current === undefined || (current.kernelFunc as MarkedKernelFunc)[MARK] !== undefined) return false;
+  tf.unregisterKernel("MaxPoolGrad", "wasm");
+  tf.registerKernel({ ...current, kernelFunc: wasmMaxPoolGrad(current.kernelFunc) });
+  return true;
+}
+
+/** Restores the stock kernel (for A/B measurements and tests). */
+export function uninstallWasmMaxPoolGrad(): void {
+  const current = tf.getKernel("MaxPoolGrad", "wasm");
+  const original = current && (current.kernelFunc as MarkedKernelFunc)[MARK];
+  if (current === undefined || original === undefined) return;
+  tf.unregisterKernel("MaxPoolGrad", "wasm");
+  tf.registerKernel({ ...current, kernelFunc: original });
+}
