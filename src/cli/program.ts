@@ -4,6 +4,8 @@ import { objectiveCommand } from "./commands/objective.js";
 import { infoCommand } from "./commands/info.js";
 import { benchCommand } from "./commands/bench.js";
 import { runCommand } from "./commands/run.js";
+import { sweepCommand } from "./commands/sweep.js";
+import { CommandExit } from "./CommandExit.js";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIO } from "./io.js";
 import { UsageError } from "./UsageError.js";
 import { initBackend, type BackendName } from "../backend/index.js";
@@ -29,6 +31,7 @@ function buildProgram(io: CliIO): Command {
   program.addCommand(benchCommand(io));
   program.addCommand(objectiveCommand(io));
   program.addCommand(runCommand(io));
+  program.addCommand(sweepCommand(io));
   return program;
 }
 
@@ -53,6 +56,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     await program.parseAsync([...argv], { from: "user" });
     return EXIT_OK;
   } catch (e) {
+    if (e instanceof CommandExit) return e.code;
     if (e instanceof CommanderError) {
       if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT_OK;
       return EXIT_USAGE; // commander already printed its one-line message

@@ -3,6 +3,7 @@ import { deadUnits, fractionZeros, hoyerSparsity } from "../metrics/index.js";
 import { Mlp, type HiddenPenalty } from "../models/Mlp.js";
 import { TrainingDivergedError } from "../train/TrainingDivergedError.js";
 import type { ProgressMode } from "../train/progress.js";
+import type { TrainCallbacks } from "../train/train.js";
 
 /** Labelled samples of a trial: x [n, D], one-hot y [n, C], integer labels. */
 export interface TrialData {
@@ -35,6 +36,8 @@ export interface MlpTrialOptions {
   progress?: ProgressMode;
   /** Also measure test accuracy and hidden sparsity after every epoch (default false). */
   trackEpochs?: boolean;
+  /** Training callbacks (e.g. a sweep's stop-on-signal). */
+  callbacks?: TrainCallbacks;
 }
 
 /** Held-out numbers of one trained MLP (NaN everywhere when training diverged). */
@@ -107,6 +110,7 @@ export async function runMlpTrial(o: MlpTrialOptions): Promise<MlpTrialResult> {
           ...(o.checkpointDir ? { checkpoint: { dir: o.checkpointDir, every: o.checkpointEvery ?? o.epochs, keep: 1 } } : {}),
           ...(o.checkpointDir && o.resume ? { resume: true } : {}),
           progress: o.progress ?? "none",
+          ...(o.callbacks ? { callbacks: o.callbacks } : {}),
           ...(o.trackEpochs
             ? {
                 evaluate: () => {

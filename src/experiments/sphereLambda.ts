@@ -1,9 +1,8 @@
-import { join } from "node:path";
 import { z } from "zod";
 import { OVR_REDUCTIONS } from "../objectives/ovrOverlap.js";
 import { deriveSeed } from "../random/index.js";
 import { errorBandChart } from "../report/index.js";
-import { defineExperiment } from "./Experiment.js";
+import { defineExperiment, type TrialSpec } from "./Experiment.js";
 import { runMlpTrial, type MlpTrialResult } from "./mlpTrial.js";
 import { formatSeedSummary, summarizeSeeds } from "./seedStatistics.js";
 import { seedTrend } from "./seedTrend.js";
@@ -32,6 +31,9 @@ const configSchema = z.strictObject({
 });
 
 type Config = z.output<typeof configSchema>;
+/** One trial: one lambda and one replicate (seed index) with the settings it depends on. */
+type TrialConfig = Omit<Config, "lambdas" | "seeds"> & { lambda: number; replicate: number };
+type SphereLambdaTrialResult = MlpTrialResult & { cpuSeconds: number };
 
 /**
  * Seed 001 / SPEC §5.2 on the sphere: the OVR weight lambda swept; hidden sparsity and accuracy
@@ -47,49 +49,61 @@ export const sphereLambda = defineExperiment({
     "near 1e-4 and then falls (SPEC §5.2).",
   configSchema,
   quick: { lambdas: [0, 1e-5, 1e-3], partitions: 16, width: 16, seeds: 2, trainSize: 300, testSize: 100, epochs: 2, batchSize: 64 },
-  async run(config: Config, ctx, report) {
-    const cpu0 = process.cpuUsage();
+  grid: {
+    trials(config: Config, seed: number): TrialSpec[] {
+      const lambdas = [...config.lambdas].sort((a, b) => a - b);
+      const { lambdas: _l, seeds: _s, ...shared } = config;
+      const trials: TrialSpec[] = [];
+      for (let s = 0; s < config.seeds; s++) {
+        for (const lambda of lambdas) trials.push({ label: `lambda${lambda}-s${s}`, config: { ...shared, lambda, replicate: s }, seed });
+      }
+      return trials;
+    },
+    async runTrial(trial, ctx): Promise<SphereLambdaTrialResult> {
+      const c = trial.config as unknown as TrialConfig;
+      const s = c.replicate;
+      const cpu0 = process.cpuUsage();
+      const split = sphereSplit({
+        partitions: c.partitions,
+        trainSize: c.trainSize,
+        testSize: c.testSize,
+        classes: c.classes,
+        seed: deriveSeed(trial.seed, "sphere-data", c.partitions, s),
+      });
+      try {
+        // Same data, initial weights and batch order for every lambda of a seed: paired comparisons.
+        const r = await runMlpTrial({
+          train: split.train,
+          test: split.test,
+          hiddenSizes: [c.width],
+          initSeed: deriveSeed(trial.seed, "init", s, c.width),
+          trainSeed: deriveSeed(trial.seed, "train", s),
+          epochs: c.epochs,
+          batchSize: c.batchSize,
+          learningRate: c.learningRate,
+          ...(c.lambda > 0 ? { penalty: { objective: "ovr", weight: c.lambda, options: { reduction: c.ovrReduction } } } : {}),
+          checkpointDir: ctx.checkpointDir,
+          resume: ctx.resume,
+          ...(ctx.trainCallbacks ? { callbacks: ctx.trainCallbacks } : {}),
+        });
+        ctx.log(
+          `sphere-lambda seed ${s}, lambda ${c.lambda}: test acc ${r.testAccuracy.toFixed(3)}, zeros ${r.fractionZeros.toFixed(3)}, hoyer ${r.hoyer.toFixed(3)}, dead ${r.deadFraction.toFixed(3)}${r.diverged ? " (diverged)" : ""}`,
+        );
+        const cpu = process.cpuUsage(cpu0);
+        return { ...r, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+      } finally {
+        split.dispose();
+      }
+    },
+    async reduce(config: Config, trials, ctx, report) {
     const lambdas = [...config.lambdas].sort((a, b) => a - b);
     const minPositive = Math.min(...lambdas.filter((l) => l > 0));
     const zeroAt = Math.floor(Math.log10(minPositive)) - 1;
     const xs = lambdas.map((l) => (l > 0 ? Math.log10(l) : zeroAt));
-    const results: MlpTrialResult[][] = lambdas.map(() => []);
+    const results: SphereLambdaTrialResult[][] = lambdas.map((lambda) =>
+      Array.from({ length: config.seeds }, (_, s) => trials.get(`lambda${lambda}-s${s}`)),
+    );
     const grid = partitionGrid(config.partitions);
-    for (let s = 0; s < config.seeds; s++) {
-      const split = sphereSplit({
-        partitions: config.partitions,
-        trainSize: config.trainSize,
-        testSize: config.testSize,
-        classes: config.classes,
-        seed: deriveSeed(ctx.seed, "sphere-data", config.partitions, s),
-      });
-      try {
-        for (const [li, lambda] of lambdas.entries()) {
-          // Same data, initial weights and batch order for every lambda of a seed: paired comparisons.
-          const r = await report.time("training", () =>
-            runMlpTrial({
-              train: split.train,
-              test: split.test,
-              hiddenSizes: [config.width],
-              initSeed: deriveSeed(ctx.seed, "init", s, config.width),
-              trainSeed: deriveSeed(ctx.seed, "train", s),
-              epochs: config.epochs,
-              batchSize: config.batchSize,
-              learningRate: config.learningRate,
-              ...(lambda > 0 ? { penalty: { objective: "ovr", weight: lambda, options: { reduction: config.ovrReduction } } } : {}),
-              checkpointDir: join(ctx.checkpointDir, `lambda${li}-s${s}`),
-              resume: ctx.resume,
-            }),
-          );
-          results[li][s] = r;
-          ctx.log(
-            `sphere-lambda seed ${s}, lambda ${lambda}: test acc ${r.testAccuracy.toFixed(3)}, zeros ${r.fractionZeros.toFixed(3)}, hoyer ${r.hoyer.toFixed(3)}, dead ${r.deadFraction.toFixed(3)}${r.diverged ? " (diverged)" : ""}`,
-          );
-        }
-      } finally {
-        split.dispose();
-      }
-    }
 
     const runs = (m: keyof MlpTrialResult): number[][] =>
       Array.from({ length: config.seeds }, (_, s) => lambdas.map((_, li) => results[li][s][m] as number));
@@ -179,7 +193,6 @@ export const sphereLambda = defineExperiment({
         `Adam lr ${config.learningRate}, batch ${config.batchSize}, ${config.epochs} epochs, OVR reduction "${config.ovrReduction}", ${config.seeds} seeds.`,
     );
     report.addText("Seed claims", lines.join("\n\n"));
-    const cpu = process.cpuUsage(cpu0);
     report.setMetrics({
       results: rows,
       claims: {
@@ -192,7 +205,8 @@ export const sphereLambda = defineExperiment({
         accuracyPeakNear1e4Held: held,
         text: lines,
       },
-      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      cpuSeconds: results.flat().reduce((a, r) => a + r.cpuSeconds, 0),
     });
+    },
   },
 });
