@@ -1,6 +1,8 @@
 /**
- * sparsekit: sparsity-inducing objectives, metrics, training utilities and backends on
- * TensorFlow.js. Every name is exported from here; see README.md for the API at a glance.
+ * sparsekit, platform-neutral core: objectives, metrics, validation, random, verify, backends,
+ * storage-agnostic IO, training, data transforms, report chart specs, baselines, masks, sparse
+ * coding and models. Imports no Node module: it bundles for the browser as it is. Disk, processes,
+ * data loaders, reports on disk, experiments, benchmarks and the CLI are in "sparsekit/node".
  */
 export * from "./validation/index.js";
 export * from "./objectives/index.js";
@@ -10,12 +12,9 @@ export * from "./verify/index.js";
 export * from "./backend/index.js";
 export * from "./io/index.js";
 export * from "./train/index.js";
-export * from "./bench/index.js";
 export * from "./data/index.js";
 export * from "./report/index.js";
 export * from "./baselines/index.js";
 export * from "./masks/index.js";
 export * from "./coding/index.js";
 export * from "./models/index.js";
-export * from "./experiments/index.js";
-export { runCli } from "./cli/program.js";

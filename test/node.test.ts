@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import * as sparsekit from "../src/index.js";
+import * as sparsekit from "../src/node.js";
 
-describe("package entry point", () => {
+describe("sparsekit/node entry point", () => {
   it("exports the public names of every layer", () => {
     const names = [
       // objectives and metrics
@@ -19,6 +19,11 @@ describe("package entry point", () => {
     ];
     const missing = names.filter((n) => !(n in sparsekit));
     expect(missing).toEqual([]);
+  });
+
+  it("installs the Node platform on import: file storage, file:// models, progress to stderr", () => {
+    expect(sparsekit.hasStorage()).toBe(true);
+    expect(sparsekit.getStorage("test").name).toBe("file system");
   });
 
   it("registers every experiment the README lists", () => {

@@ -1,5 +1,5 @@
-import os from "node:os";
 import * as tf from "@tensorflow/tfjs";
+import { platformCores, platformRuntime } from "./backendPlatform.js";
 import { loadedWasm, TFJS_BACKEND_NAME, type BackendName } from "./initBackend.js";
 import { isWasmMatMulOverrideInstalled } from "./wasmMatMulOverride.js";
 
@@ -8,14 +8,15 @@ export interface BackendInfo {
   backend: BackendName | string;
   /** Threads doing the arithmetic: the wasm XNNPACK pool size, 1 for cpu, the core count for node. */
   threads: number;
-  /** Logical cores Node sees. */
+  /** Logical cores the runtime reports. */
   cores: number;
   /** wasm: whether the SIMD binary is in use; cpu: false (plain JS); node: null (not reported). */
   simd: boolean | null;
   /** wasm only: whether sparsekit's fast transposed-matmul kernels are installed. */
   wasmMatMulOverride: boolean | null;
   tfjsVersion: string;
-  nodeVersion: string;
+  /** "node 20.20.2" in Node, the browser's user agent in a page. */
+  runtime: string;
   platform: string;
 }
 
@@ -34,14 +35,14 @@ function wasmThreads(): number {
 
 /**
  * Describes the active tfjs backend for `sparsekit info` and benchmark reports:
- * `{ backend, threads, cores, simd, wasmMatMulOverride, tfjsVersion, nodeVersion, platform }`.
+ * `{ backend, threads, cores, simd, wasmMatMulOverride, tfjsVersion, runtime, platform }`.
  * Call after `initBackend` (otherwise it reports whatever tfjs picked by default).
  */
 export async function backendInfo(): Promise<BackendInfo> {
   await tf.ready();
   const tfName = tf.getBackend();
   const backend = ourName(tfName);
-  const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  const cores = platformCores();
   let threads = 1;
   let simd: boolean | null = null;
   let override: boolean | null = null;
@@ -53,6 +54,8 @@ export async function backendInfo(): Promise<BackendInfo> {
     simd = false;
   } else if (backend === "node") {
     threads = cores;
+  } else if (backend === "webgl") {
+    simd = null;
   }
   return {
     backend,
@@ -61,7 +64,6 @@ export async function backendInfo(): Promise<BackendInfo> {
     simd,
     wasmMatMulOverride: override,
     tfjsVersion: tf.version.tfjs,
-    nodeVersion: process.versions.node,
-    platform: `${process.platform}-${process.arch}`,
+    ...platformRuntime(),
   };
 }

@@ -5,13 +5,16 @@ export {
   BACKEND_ENV_VAR,
   TFJS_BACKEND_NAME,
   defaultBackendDeps,
+  autoBackendOrder,
   type BackendName,
   type BackendRequest,
   type BackendDeps,
   type InitBackendOptions,
   type InitBackendResult,
   type ModuleImporter,
+  type WasmModuleLike,
 } from "./initBackend.js";
+export { setBackendPlatform, isBrowser, type BackendPlatform } from "./backendPlatform.js";
 export { backendInfo, type BackendInfo } from "./backendInfo.js";
 export { patchWasmBackend, type WasmPatchReport } from "./patchWasmBackend.js";
 export {
@@ -28,5 +31,4 @@ export {
 } from "./wasmReduceGradients.js";
 export { installWasmConv2DBackpropFilter } from "./wasmConv2DBackpropFilter.js";
 export { installWasmUnsortedSegmentSum } from "./wasmUnsortedSegmentSum.js";
-export { wasmBinaryDir, WASM_BINARY_NAMES } from "./wasmBinaries.js";
 export { quietCpuBanner } from "./quietCpuBanner.js";

@@ -3,24 +3,45 @@ import { SparsekitError } from "../validation/index.js";
 import { assertEnumOption, assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
 import { patchWasmBackend } from "./patchWasmBackend.js";
 import { quietCpuBanner } from "./quietCpuBanner.js";
-import { configureWasmPaths, type WasmModuleLike } from "./wasmBinaries.js";
+import { backendPlatform, isBrowser, platformEnv } from "./backendPlatform.js";
 
-/** The backends sparsekit can run on, fastest first. */
-export const BACKEND_NAMES = ["node", "wasm", "cpu"] as const;
+/** What sparsekit needs from the tfjs-backend-wasm module object (injectable for tests). */
+export interface WasmModuleLike {
+  setWasmPaths(prefixOrFileMap: string, usePlatformFetch?: boolean): void;
+  setThreadsCount(n: number): void;
+  getThreadsCount(): number;
+}
+
+/** The backends sparsekit can run on, fastest first ("node" only in Node, "webgl" only in a browser). */
+export const BACKEND_NAMES = ["node", "webgl", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 export type BackendRequest = "auto" | BackendName;
 export const BACKEND_REQUESTS: readonly BackendRequest[] = ["auto", ...BACKEND_NAMES];
 
 /** Name under which each backend registers itself with tfjs. */
-export const TFJS_BACKEND_NAME: Record<BackendName, string> = { node: "tensorflow", wasm: "wasm", cpu: "cpu" };
+export const TFJS_BACKEND_NAME: Record<BackendName, string> = { node: "tensorflow", webgl: "webgl", wasm: "wasm", cpu: "cpu" };
+
+/** The order "auto" tries: Node: tfjs-node, wasm, cpu; browser: webgl, wasm, cpu. */
+export function autoBackendOrder(browser = isBrowser()): BackendName[] {
+  return browser ? ["webgl", "wasm", "cpu"] : ["node", "wasm", "cpu"];
+}
 
 export const NODE_PACKAGE = "@tensorflow/tfjs-node";
 export const WASM_PACKAGE = "@tensorflow/tfjs-backend-wasm";
 export const BACKEND_ENV_VAR = "SPARSEKIT_BACKEND";
 
 export interface InitBackendOptions {
-  /** "auto" (default): tfjs-node if installed, else wasm, else the pure-JS cpu backend. */
+  /**
+   * "auto" (default). In Node: tfjs-node if installed, else wasm, else the pure-JS cpu backend;
+   * in a browser: webgl, else wasm, else cpu.
+   */
   backend?: BackendRequest;
+  /**
+   * Where the wasm backend fetches its `.wasm` binaries (folder or URL prefix ending in "/").
+   * Default in Node (through sparsekit/node): the installed package's folder; in a browser:
+   * tfjs's default (next to the script), so a bundled page usually passes its asset URL here.
+   */
+  wasmPaths?: string;
   /**
    * Thread count for the wasm backend's XNNPACK pool (integer >= 1). tfjs 4.22 disables wasm
    * threads in Node, so the pool has 1 thread whatever is asked; the result's `notes` say so.
@@ -49,9 +70,19 @@ export interface BackendDeps {
   env: Record<string, string | undefined>;
 }
 
+/** Literal imports, so bundlers include the wasm backend; tfjs-node comes from the platform (Node only). */
+function importBackendModule(specifier: string): Promise<unknown> {
+  if (specifier === WASM_PACKAGE) return import("@tensorflow/tfjs-backend-wasm");
+  const importNode = backendPlatform().importNodeBackend;
+  if (specifier === NODE_PACKAGE && importNode) return importNode();
+  return Promise.reject(new Error(specifier === NODE_PACKAGE ? 'tfjs-node is only available in Node through "sparsekit/node"' : `unknown backend package ${specifier}`));
+}
+
 export const defaultBackendDeps: BackendDeps = {
-  importModule: (specifier) => import(specifier),
-  env: process.env,
+  importModule: importBackendModule,
+  get env() {
+    return platformEnv();
+  },
 };
 
 const WHERE = "initBackend";
@@ -102,7 +133,10 @@ export function loadedWasm(): WasmModuleLike | undefined {
   return loadedWasmModule;
 }
 
-async function activate(name: BackendName, threads: number | undefined, deps: BackendDeps, notes: string[]): Promise<void> {
+const configuredWasm = new WeakSet<object>();
+
+async function activate(name: BackendName, options: InitBackendOptions, deps: BackendDeps, notes: string[]): Promise<void> {
+  const threads = options.threads;
   if (name === "node") {
     await deps.importModule(NODE_PACKAGE);
     await setTfBackend("node");
@@ -112,7 +146,12 @@ async function activate(name: BackendName, threads: number | undefined, deps: Ba
   if (name === "wasm") {
     const mod = await deps.importModule(WASM_PACKAGE);
     if (!isWasmModule(mod)) throw new Error(`${WASM_PACKAGE} does not export setWasmPaths/setThreadsCount`);
-    configureWasmPaths(mod);
+    // Must happen before the first tf.setBackend("wasm"); tfjs ignores it afterwards.
+    const paths = options.wasmPaths ?? backendPlatform().wasmPaths?.();
+    if (paths !== undefined && !configuredWasm.has(mod)) {
+      mod.setWasmPaths(paths);
+      configuredWasm.add(mod);
+    }
     if (threads !== undefined) mod.setThreadsCount(threads);
     patchWasmBackend();
     await setTfBackend("wasm");
@@ -123,6 +162,11 @@ async function activate(name: BackendName, threads: number | undefined, deps: Ba
         `wasm runs ${actual} thread(s), not the ${threads} requested: tfjs 4.22 disables wasm multithreading in Node.`,
       );
     }
+    return;
+  }
+  if (name === "webgl") {
+    if (!isBrowser()) throw new Error("WebGL needs a browser (in Node use wasm or cpu)");
+    await setTfBackend("webgl");
     return;
   }
   await setTfBackend("cpu");
@@ -144,32 +188,35 @@ function explicitFailure(name: BackendName, reason: string): SparsekitError {
  * Selects and activates the tfjs backend for sparsekit.
  *
  * Order of precedence: `options.backend`, then the SPARSEKIT_BACKEND environment variable, then
- * "auto". "auto" tries `@tensorflow/tfjs-node` (optional peer dependency, dynamic import; a
- * failed import falls through silently), then `@tensorflow/tfjs-backend-wasm` (binaries located
- * from the installed package, sparsekit's kernel fixes applied — see patchWasmBackend), then
- * the pure-JS cpu backend. An explicit backend that cannot start throws a SparsekitError (for
+ * "auto". In Node "auto" tries `@tensorflow/tfjs-node` (optional peer dependency, loaded through
+ * `sparsekit/node`; a failed import falls through silently), then `@tensorflow/tfjs-backend-wasm`
+ * (binaries located from the installed package, sparsekit's kernel fixes applied — see
+ * patchWasmBackend), then the pure-JS cpu backend; in a browser webgl, wasm, cpu. An explicit backend that cannot start throws a SparsekitError (for
  * "node": how to install it). Safe to call again to switch backends.
  *
- * @param options `{ backend?: "auto" | "node" | "wasm" | "cpu", threads?: integer >= 1 }`
+ * @param options `{ backend?: "auto" | "node" | "webgl" | "wasm" | "cpu", threads?: integer >= 1, wasmPaths?: string }`
  * @param deps injectable module importer and environment (tests); defaults to the real ones.
  */
 export async function initBackend(
   options: InitBackendOptions = {},
   deps: BackendDeps = defaultBackendDeps,
 ): Promise<InitBackendResult> {
-  assertKnownOptions(options, WHERE, ["backend", "threads"]);
+  assertKnownOptions(options, WHERE, ["backend", "threads", "wasmPaths"]);
+  if (options.wasmPaths !== undefined && (typeof options.wasmPaths !== "string" || options.wasmPaths === "")) {
+    throw new SparsekitError(`${WHERE}: option 'wasmPaths' must be a non-empty folder or URL prefix, got ${JSON.stringify(options.wasmPaths)}.`);
+  }
   if (options.threads !== undefined) {
     assertNumberOption(options.threads, WHERE, "threads", { integer: true, min: 1, max: 256 });
   }
   const { requested, source } = resolveRequest(options, deps.env);
   quietCpuBanner();
 
-  const candidates: readonly BackendName[] = requested === "auto" ? BACKEND_NAMES : [requested];
+  const candidates: readonly BackendName[] = requested === "auto" ? autoBackendOrder() : [requested];
   const skipped: InitBackendResult["skipped"] = [];
   for (const name of candidates) {
     const notes: string[] = [];
     try {
-      await activate(name, options.threads, deps, notes);
+      await activate(name, options, deps, notes);
       return { backend: name, requested, source, skipped, notes };
     } catch (e) {
       if (e instanceof SparsekitError) throw e;

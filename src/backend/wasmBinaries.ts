@@ -38,22 +38,3 @@ export function wasmBinaryDir(): string {
   }
   return dir + path.sep;
 }
-
-/** What sparsekit needs from the tfjs-backend-wasm module object (injectable for tests). */
-export interface WasmModuleLike {
-  setWasmPaths(prefixOrFileMap: string, usePlatformFetch?: boolean): void;
-  setThreadsCount(n: number): void;
-  getThreadsCount(): number;
-}
-
-const configured = new WeakSet<object>();
-
-/**
- * Points the wasm backend at its binaries before it initialises. Idempotent per module
- * instance. Must run before the first `tf.setBackend("wasm")`; afterwards tfjs ignores it.
- */
-export function configureWasmPaths(mod: WasmModuleLike): void {
-  if (configured.has(mod)) return;
-  mod.setWasmPaths(wasmBinaryDir());
-  configured.add(mod);
-}

@@ -8,7 +8,7 @@ import {
   type BackendInfo,
   type BackendName,
   type BackendRequest,
-} from "../backend/index.js";
+} from "../backend/node.js";
 import { SparsekitError } from "../validation/index.js";
 import { assertBooleanOption, assertEnumOption, assertKnownOptions } from "../validation/optionChecks.js";
 import { runPytorchReference, type PytorchReference, type ReferenceConfig } from "./pytorchReference.js";

@@ -8,12 +8,14 @@ import { sweepCommand } from "./commands/sweep.js";
 import { CommandExit } from "./CommandExit.js";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIO } from "./io.js";
 import { UsageError } from "./UsageError.js";
-import { initBackend, type BackendName } from "../backend/index.js";
+import { initBackend, type BackendName } from "../backend/node.js";
 import { packageVersion } from "../io/packageRoot.js";
+import { installNodePlatform } from "../nodePlatform.js";
 
 export const BACKEND_CHOICES = ["auto", "node", "wasm", "cpu"] as const;
 
 function buildProgram(io: CliIO): Command {
+  installNodePlatform();
   const program = new Command("sparsekit")
     .description("Sparse representations with neural networks: objectives, models and experiments on TensorFlow.js")
     .version(packageVersion(), "-V, --version")

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { loadTensorMap, saveTensorMap } from "../io/tensorMap.js";
+import { loadTensors, saveTensors } from "../io/savedTensors.js";
 import { meanActiveUnits } from "../metrics/meanActiveUnits.js";
 import { createRng, deriveSeed } from "../random/index.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
@@ -58,7 +58,7 @@ export interface DictionaryFitOptions {
 }
 
 const KNOWN = ["inputSize", "atoms", "lambda", "learningRate", "inferenceIterations", "tau", "threshold", "seed"] as const;
-const FILE = "dictionary";
+const KIND = "DictionaryLearner";
 
 function resolve(config: DictionaryLearnerConfig, where: string): ResolvedDictionaryLearnerConfig {
   if (config === null || typeof config !== "object") throw new SparsekitError(`${where}: argument 'config' must be an object, got ${String(config)}.`);
@@ -186,19 +186,19 @@ export class DictionaryLearner {
     return records;
   }
 
-  /** Writes the dictionary and config to dir/dictionary.{json,bin}. */
-  async save(dir: string): Promise<void> {
-    await saveTensorMap(dir, FILE, { phi: this.phiTensor }, { kind: "DictionaryLearner", config: { ...this.config }, steps: this.steps });
+  /** Saves the dictionary and config (a directory, a tfjs URL such as "indexeddb://name", or an IOHandler). */
+  async save(target: string | tf.io.IOHandler): Promise<tf.io.SaveResult> {
+    return saveTensors(target, KIND, { phi: this.phiTensor }, { config: { ...this.config }, steps: this.steps }, `${KIND}.save`);
   }
 
-  /** Reads a learner written by save(dir). */
-  static async load(dir: string): Promise<DictionaryLearner> {
-    const where = "DictionaryLearner.load";
-    const loaded = await loadTensorMap(dir, FILE);
+  /** Reads a learner written by save(). */
+  static async load(target: string | tf.io.IOHandler): Promise<DictionaryLearner> {
+    const where = `${KIND}.load`;
+    const loaded = await loadTensors(target, KIND, where);
     const phi = loaded.tensors.phi;
-    if (loaded.metadata.kind !== "DictionaryLearner" || !phi) {
+    if (!phi) {
       tf.dispose(Object.values(loaded.tensors));
-      throw new SparsekitError(`${where}: ${dir} does not hold a saved DictionaryLearner.`);
+      throw new SparsekitError(`${where}: ${String(target)} does not hold a dictionary 'phi'.`);
     }
     try {
       const c = resolve(loaded.metadata.config as DictionaryLearnerConfig, where);

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { loadTensorMap, saveTensorMap } from "../io/tensorMap.js";
+import { loadTensors, saveTensors } from "../io/savedTensors.js";
 import { meanActiveUnits } from "../metrics/meanActiveUnits.js";
 import { BATCH_TERMS, type BatchTerm } from "../objectives/batchEntropy.js";
 import { createRng, deriveSeed } from "../random/index.js";
@@ -138,7 +138,6 @@ const CONFIG_KEYS = [
   "normEpsilon", "tau", "iterations", "threshold", "entropyInterval", "dictionaryLearningRate", "classifierLearningRate",
   "classifierL2", "classifierSteps", "seed",
 ] as const;
-const FILE = "sslca";
 const KIND = "SemiSupervisedLca";
 
 function resolveConfig(config: SemiSupervisedLcaConfig, where: string): ResolvedSemiSupervisedLcaConfig {
@@ -509,18 +508,18 @@ export class SemiSupervisedLca {
   }
 
   /** Writes dir/sslca.{json,bin}: Phi, W, bias, config and step count (Adam's moments are not saved). */
-  async save(dir: string): Promise<void> {
-    await saveTensorMap(dir, FILE, { phi: this.phiVar, weights: this.wVar, bias: this.biasVar }, { kind: KIND, config: { ...this.config }, steps: this.steps });
+  async save(target: string | tf.io.IOHandler): Promise<tf.io.SaveResult> {
+    return saveTensors(target, KIND, { phi: this.phiVar, weights: this.wVar, bias: this.biasVar }, { config: { ...this.config }, steps: this.steps }, `${KIND}.save`);
   }
 
   /** Reads a model written by save(dir). */
-  static async load(dir: string): Promise<SemiSupervisedLca> {
+  static async load(target: string | tf.io.IOHandler): Promise<SemiSupervisedLca> {
     const where = "SemiSupervisedLca.load";
-    const loaded = await loadTensorMap(dir, FILE);
+    const loaded = await loadTensors(target, KIND, where);
     const { phi, weights, bias } = loaded.tensors;
     try {
-      if (loaded.metadata.kind !== KIND || !phi || !weights || !bias) {
-        throw new SparsekitError(`${where}: ${dir} does not hold a saved ${KIND}.`);
+      if (!phi || !weights || !bias) {
+        throw new SparsekitError(`${where}: ${String(target)} does not hold a saved ${KIND}.`);
       }
       const c = resolveConfig(loaded.metadata.config as SemiSupervisedLcaConfig, where);
       const want: [string, tf.Tensor, number[]][] = [["phi", phi, [c.inputSize, c.atoms]], ["weights", weights, [c.atoms, c.numClasses]], ["bias", bias, [c.numClasses]]];

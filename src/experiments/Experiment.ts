@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { RunReport } from "../report/index.js";
+import type { RunReport } from "../report/node.js";
 import type { TrainCallbacks } from "../train/train.js";
 import { runGridInProcess, type TrialResults } from "./trials.js";
 

@@ -7,7 +7,7 @@ import {
   lifetimeSparsityPerUnit,
   meanActiveUnits,
 } from "../metrics/index.js";
-import { barChart, histogramChart, imageGrid, lineChart, reconstructionGrid, type LineSeries, type RunReport } from "../report/index.js";
+import { barChart, histogramChart, imageGrid, lineChart, reconstructionGrid, type LineSeries, type RunReport } from "../report/node.js";
 import type { EpochRecord } from "../train/history.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { assertNumberOption } from "../validation/optionChecks.js";

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { assignClusters, kMeans } from "../baselines/kmeans.js";
-import { disposeLabelledData, loadMnist, Pca, type MnistSplit } from "../data/index.js";
+import { disposeLabelledData, loadMnist, Pca, type MnistSplit } from "../data/node.js";
 import { adjustedRandIndex } from "../metrics/adjustedRandIndex.js";
 import { clusterUsage } from "../metrics/clusterUsage.js";
 import { hungarianMatching } from "../metrics/hungarianAccuracy.js";
@@ -10,7 +10,7 @@ import { normalizedMutualInformation } from "../metrics/normalizedMutualInformat
 import { EntropyClusterer, type EntropyClustererConfig } from "../models/EntropyClusterer.js";
 import type { BatchTerm } from "../objectives/batchEntropy.js";
 import { deriveSeed } from "../random/index.js";
-import { barChart, errorBandChart, imageGrid, lineChart, type RunReport } from "../report/index.js";
+import { barChart, errorBandChart, imageGrid, lineChart, type RunReport } from "../report/node.js";
 import type { EpochRecord } from "../train/history.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { defineExperiment, type ExperimentContext } from "./Experiment.js";

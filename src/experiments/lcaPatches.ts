@@ -8,10 +8,10 @@ import { fista } from "../coding/fista.js";
 import { lcaInference } from "../coding/lcaInference.js";
 import { sparseCodingEnergy } from "../coding/sparseCodingEnergy.js";
 import { thresholdPenalty } from "../coding/threshold.js";
-import { loadNaturalImages, NATURAL_IMAGE_NAMES, removePatchMean, samplePatches, whitenImage, type NaturalImageName } from "../data/index.js";
+import { loadNaturalImages, NATURAL_IMAGE_NAMES, removePatchMean, samplePatches, whitenImage, type NaturalImageName } from "../data/node.js";
 import { meanActiveUnits } from "../metrics/meanActiveUnits.js";
 import { deriveSeed } from "../random/index.js";
-import { histogramChart, imageGrid, lineChart, reconstructionGrid } from "../report/index.js";
+import { histogramChart, imageGrid, lineChart, reconstructionGrid } from "../report/node.js";
 import { defineExperiment } from "./Experiment.js";
 
 const configSchema = z.strictObject({
@@ -99,7 +99,7 @@ export const lcaPatches = defineExperiment({
 
     // Resume: the learner is saved after every epoch; batches derive from (seed, step), so a resumed
     // run takes the same batches as an uninterrupted one.
-    const checkpointed = ctx.resume && existsSync(`${ctx.checkpointDir}/dictionary.json`);
+    const checkpointed = ctx.resume && existsSync(`${ctx.checkpointDir}/model.json`);
     const learner = checkpointed
       ? await DictionaryLearner.load(ctx.checkpointDir)
       : DictionaryLearner.create({

@@ -3,12 +3,12 @@ import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
-import { disposeLabelledData, loadMnist } from "../data/index.js";
+import { disposeLabelledData, loadMnist } from "../data/node.js";
 import { writeFileAtomic } from "../io/atomicWrite.js";
 import { BudgetConstraint, centreCropMask, maskStatistics, randomPixelMask, topKMask, type GateSpec } from "../masks/index.js";
 import { MaskedClassifier, type MaskBudget, type MaskedClassifierOptions, type MaskedEpochRecord, type MaskPenalties } from "../models/MaskedClassifier.js";
 import { deriveSeed } from "../random/index.js";
-import { lineChart, maskOverlayGrid, scatterChart, type LineSeries, type ScatterSeries } from "../report/index.js";
+import { lineChart, maskOverlayGrid, scatterChart, type LineSeries, type ScatterSeries } from "../report/node.js";
 import { defineExperiment, type ExperimentContext } from "./Experiment.js";
 import {
   MASK_BASELINES,

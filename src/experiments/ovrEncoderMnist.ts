@@ -7,13 +7,13 @@ import { kMeans } from "../baselines/kmeans.js";
 import { LogisticRegression } from "../baselines/logisticRegression.js";
 import { RandomReluFeatures } from "../baselines/randomReluFeatures.js";
 import { triangleFeatures } from "../baselines/triangleFeatures.js";
-import { disposeLabelledData, loadMnist, Pca } from "../data/index.js";
-import { writeFileAtomic } from "../io/index.js";
+import { disposeLabelledData, loadMnist, Pca } from "../data/node.js";
+import { writeFileAtomic } from "../io/node.js";
 import { deadUnits, fractionZeros, hoyerSparsity, meanActiveUnits } from "../metrics/index.js";
 import { OvrEncoder } from "../models/OvrEncoder.js";
 import { SparseAutoencoder } from "../models/SparseAutoencoder.js";
 import { deriveSeed } from "../random/index.js";
-import { barChart, imageGrid, lineChart, type LineSeries, type RunReport } from "../report/index.js";
+import { barChart, imageGrid, lineChart, type LineSeries, type RunReport } from "../report/node.js";
 import { defineExperiment, type ExperimentContext } from "./Experiment.js";
 
 const BASELINES = ["raw", "pca", "randomRelu", "kmeansTriangle", "sparseAutoencoder"] as const;

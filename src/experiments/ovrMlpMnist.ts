@@ -1,10 +1,10 @@
 import { join } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
-import { disposeLabelledData, loadMnist } from "../data/index.js";
+import { disposeLabelledData, loadMnist } from "../data/node.js";
 import { OVR_REDUCTIONS } from "../objectives/ovrOverlap.js";
 import { deriveSeed } from "../random/index.js";
-import { errorBandChart, scatterChart } from "../report/index.js";
+import { errorBandChart, scatterChart } from "../report/node.js";
 import type { HiddenPenalty } from "../models/Mlp.js";
 import { defineExperiment } from "./Experiment.js";
 import { runMlpTrial, type MlpTrialResult } from "./mlpTrial.js";

@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
-import { RunReport, type RunReportFiles } from "../report/index.js";
+import { RunReport, type RunReportFiles } from "../report/node.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import type { Experiment, ExperimentContext } from "./Experiment.js";
 

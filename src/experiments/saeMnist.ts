@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
-import { disposeLabelledData, loadMnist } from "../data/index.js";
+import { disposeLabelledData, loadMnist } from "../data/node.js";
 import { SparseAutoencoder } from "../models/SparseAutoencoder.js";
 import { deriveSeed } from "../random/index.js";
 import { addAutoencoderReport } from "./autoencoderReport.js";

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
-import { loadNaturalImages, NATURAL_IMAGE_NAMES, normalizeForSigmoid, samplePatches, whitenImage, type NaturalImageName } from "../data/index.js";
+import { loadNaturalImages, NATURAL_IMAGE_NAMES, normalizeForSigmoid, samplePatches, whitenImage, type NaturalImageName } from "../data/node.js";
 import { SparseAutoencoder } from "../models/SparseAutoencoder.js";
 import { deriveSeed } from "../random/index.js";
 import { addAutoencoderReport } from "./autoencoderReport.js";

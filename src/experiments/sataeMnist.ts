@@ -1,13 +1,13 @@
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
-import { disposeLabelledData, loadMnist } from "../data/index.js";
+import { disposeLabelledData, loadMnist } from "../data/node.js";
 import { deadUnits, lifetimeSparsityPerUnit } from "../metrics/index.js";
 import { ConvSaturatingAutoencoder } from "../models/ConvSaturatingAutoencoder.js";
 import { SaturatingAutoencoder, sataeActivate, saturatedFraction } from "../models/SaturatingAutoencoder.js";
 import { saturationPenalty } from "../objectives/saturationPenalty.js";
 import { deriveSeed } from "../random/index.js";
-import { barChart, histogramChart, imageGrid, lineChart, reconstructionGrid, type LineSeries, type RunReport } from "../report/index.js";
+import { barChart, histogramChart, imageGrid, lineChart, reconstructionGrid, type LineSeries, type RunReport } from "../report/node.js";
 import type { EpochRecord } from "../train/history.js";
 import { codeStatistics } from "./autoencoderReport.js";
 import { defineExperiment } from "./Experiment.js";

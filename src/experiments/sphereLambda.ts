@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { OVR_REDUCTIONS } from "../objectives/ovrOverlap.js";
 import { deriveSeed } from "../random/index.js";
-import { errorBandChart } from "../report/index.js";
+import { errorBandChart } from "../report/node.js";
 import { defineExperiment, type TrialSpec } from "./Experiment.js";
 import { runMlpTrial, type MlpTrialResult } from "./mlpTrial.js";
 import { formatSeedSummary, summarizeSeeds } from "./seedStatistics.js";

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { sphereDataset, type LabelledData } from "../data/index.js";
+import { sphereDataset, type LabelledData } from "../data/node.js";
 import type { Seed } from "../random/index.js";
 import { assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
 

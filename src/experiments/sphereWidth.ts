@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { deriveSeed } from "../random/index.js";
-import { errorBandChart } from "../report/index.js";
+import { errorBandChart } from "../report/node.js";
 import { defineExperiment } from "./Experiment.js";
 import { runMlpTrial, type MlpTrialResult } from "./mlpTrial.js";
 import { formatSeedSummary, summarizeSeeds } from "./seedStatistics.js";

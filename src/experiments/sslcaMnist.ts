@@ -7,11 +7,11 @@ import { LogisticRegression } from "../baselines/logisticRegression.js";
 import { DictionaryLearner } from "../coding/DictionaryLearner.js";
 import { lcaInference } from "../coding/lcaInference.js";
 import { SemiSupervisedLca, type SemiSupervisedLcaConfig, type SslcaStepRecord } from "../coding/SemiSupervisedLca.js";
-import { disposeLabelledData, loadMnist } from "../data/index.js";
-import { writeFileAtomic } from "../io/index.js";
+import { disposeLabelledData, loadMnist } from "../data/node.js";
+import { writeFileAtomic } from "../io/node.js";
 import { BATCH_TERMS } from "../objectives/batchEntropy.js";
 import { createRng, deriveSeed } from "../random/index.js";
-import { barChart, errorBandChart, imageGrid, lineChart, type LineSeries, type RunReport } from "../report/index.js";
+import { barChart, errorBandChart, imageGrid, lineChart, type LineSeries, type RunReport } from "../report/node.js";
 import { defineExperiment, type ExperimentContext } from "./Experiment.js";
 import { meanActiveUnits } from "../metrics/meanActiveUnits.js";
 import { formatSeedSummary, summarizeSeeds } from "./seedStatistics.js";
@@ -538,14 +538,14 @@ async function writeReport(
   // ---- pictures -------------------------------------------------------------------------------------
   report.addSection("Dictionaries (seed 0)");
   const shown = (phi: tf.Tensor2D) => tf.tidy(() => tf.transpose(tf.slice(phi, [0, 0], [784, Math.min(config.atomsShown, phi.shape[1])])) as tf.Tensor2D);
-  if (existsSync(join(picturesDir, "lca", "dictionary.json"))) {
+  if (existsSync(join(picturesDir, "lca", "model.json"))) {
     const lca = await DictionaryLearner.load(join(picturesDir, "lca"));
     const atoms = shown(lca.phi);
     report.addImage("atoms-plain-lca", imageGrid(atoms, { height: 28, width: 28, scale: 2 }), `Plain LCA dictionary (all training digits, no labels): first ${atoms.shape[0]} atoms.`, { pixelated: true });
     tf.dispose([atoms]);
     lca.dispose();
   }
-  if (existsSync(join(picturesDir, "sslca", "sslca.json"))) {
+  if (existsSync(join(picturesDir, "sslca", "model.json"))) {
     const model = await SemiSupervisedLca.load(join(picturesDir, "sslca"));
     const atoms = shown(model.phi);
     report.addImage("atoms-sslca", imageGrid(atoms, { height: 28, width: 28, scale: 2 }), `SSLCA dictionary after the semi-supervised phase (lambda_e=${mainLe}, ${pct(fMax)} labels): the same atoms.`, { pixelated: true });
@@ -555,7 +555,7 @@ async function writeReport(
     tf.dispose([atoms, templates]);
     model.dispose();
   }
-  if (existsSync(join(picturesDir, "labelledOnly", "dictionary.json"))) {
+  if (existsSync(join(picturesDir, "labelledOnly", "model.json"))) {
     const small = await DictionaryLearner.load(join(picturesDir, "labelledOnly"));
     const atoms = shown(small.phi);
     report.addImage("atoms-labelled-only", imageGrid(atoms, { height: 28, width: 28, scale: 2 }), `Dictionary learned from the ${labelledCounts[0]} labelled digits only (${pct(fractions[0]!)} labels): with more atoms than digits, atoms tend to copy whole training digits (exemplars).`, { pixelated: true });

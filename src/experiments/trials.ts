@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { decodeNonFinite, encodeNonFinite, toPlainValue, type PlainValue } from "../report/jsonValue.js";
-import type { RunReport } from "../report/RunReport.js";
+import type { RunReport } from "../report/node.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import type { ExperimentContext, ExperimentGrid, TrialContext, TrialSpec } from "./Experiment.js";
 import { sharedDirectory } from "./sharedDirectory.js";

@@ -1,7 +1,11 @@
+export { getStorage, hasStorage, setStorage, type Storage } from "./storage.js";
+export { memoryStorage } from "./memoryStorage.js";
 export { writeFileAtomic } from "./atomicWrite.js";
 export type { NamedTensor } from "./weightsFile.js";
 export { readTensors, readWeightData, writeTensors, writeWeightData } from "./weightsFile.js";
 export { loadTensorMap, saveTensorMap, TENSOR_MAP_FORMAT } from "./tensorMap.js";
 export type { LoadedTensorMap, TensorMapFile } from "./tensorMap.js";
 export { directoryHandler, loadModelFromDirectory, saveModelToDirectory, MODEL_JSON, WEIGHTS_BIN } from "./modelDirectory.js";
-export { packageRoot, packageVersion } from "./packageRoot.js";
+export { fileUrlRouter, registerFileUrlRouter, FILE_URL_SCHEME } from "./fileUrlRouter.js";
+export { resolveIoHandler } from "./resolveIoHandler.js";
+export { loadTensors, saveTensors, SAVED_TENSORS_FORMAT, type LoadedTensors } from "./savedTensors.js";

@@ -1,8 +1,6 @@
-import { promises as fs } from "node:fs";
-import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { SparsekitError } from "../validation/SparsekitError.js";
-import { writeFileAtomic } from "./atomicWrite.js";
+import { getStorage } from "./storage.js";
 import { readTensors, writeTensors, type NamedTensor } from "./weightsFile.js";
 
 export const TENSOR_MAP_FORMAT = "sparsekit-tensors";
@@ -64,20 +62,22 @@ export async function saveTensorMap(
       throw new SparsekitError(`${where}: tensor '${n}' must be numeric or bool, got dtype "string".`);
     }
   }
-  await fs.mkdir(dir, { recursive: true });
+  const storage = getStorage(where);
+  await storage.mkdir(dir);
   const weightsManifest = await writeTensors(dir, `${name}.bin`, list);
   const file: TensorMapFile = { format: TENSOR_MAP_FORMAT, formatVersion: 1, weightsManifest, metadata };
-  await writeFileAtomic(path.join(dir, `${name}.json`), JSON.stringify(file, null, 1));
+  await storage.writeAtomic(storage.join(dir, `${name}.json`), JSON.stringify(file, null, 1));
 }
 
 /** Loads what {@link saveTensorMap} wrote. Throws SparsekitError naming the file if anything is off. */
 export async function loadTensorMap(dir: string, name: string): Promise<LoadedTensorMap> {
   const where = "loadTensorMap";
   checkName(name, where);
-  const jsonPath = path.join(dir, `${name}.json`);
+  const storage = getStorage(where);
+  const jsonPath = storage.join(dir, `${name}.json`);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await fs.readFile(jsonPath, "utf8"));
+    parsed = JSON.parse(await storage.readText(jsonPath));
   } catch (err) {
     throw new SparsekitError(`${where}: cannot read ${jsonPath}: ${(err as Error).message}.`);
   }

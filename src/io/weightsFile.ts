@@ -1,8 +1,6 @@
-import { promises as fs } from "node:fs";
-import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { SparsekitError } from "../validation/SparsekitError.js";
-import { writeFileAtomic } from "./atomicWrite.js";
+import { getStorage } from "./storage.js";
 
 /** A tensor with its name (same shape as tfjs-core's internal NamedTensor, which tfjs does not export). */
 export interface NamedTensor {
@@ -27,8 +25,9 @@ export async function writeWeightData(
   if (binName.includes("/") || binName.includes("\\") || binName === "" || binName.startsWith(".")) {
     throw new SparsekitError(`writeWeightData: argument 'binName' must be a plain file name, got "${binName}".`);
   }
+  const storage = getStorage("writeWeightData");
   const bytes = new Uint8Array(tf.io.CompositeArrayBuffer.join(data));
-  await writeFileAtomic(path.join(dir, binName), bytes);
+  await storage.writeAtomic(storage.join(dir, binName), bytes);
   return [{ paths: [binName], weights: specs }];
 }
 
@@ -55,18 +54,19 @@ export async function readWeightData(
   if (!Array.isArray(manifest)) {
     throw new SparsekitError(`${where}: 'weightsManifest' in ${dir} must be an array of weight groups.`);
   }
-  const root = path.resolve(dir);
+  const storage = getStorage(where);
+  const root = storage.resolve(dir);
   const buffers: ArrayBuffer[] = [];
   const specs: tf.io.WeightsManifestEntry[] = [];
   for (const group of manifest) {
     for (const p of group.paths) {
-      const file = path.resolve(root, p);
-      if (file !== root && !file.startsWith(root + path.sep)) {
+      const file = storage.resolve(root, p);
+      if (file !== root && !file.startsWith(root + storage.sep)) {
         throw new SparsekitError(`${where}: weight file path "${p}" points outside the directory ${dir}.`);
       }
-      let buf: Buffer;
+      let buf: Uint8Array;
       try {
-        buf = await fs.readFile(file);
+        buf = await storage.readBytes(file);
       } catch (err) {
         throw new SparsekitError(`${where}: cannot read weight file ${file}: ${(err as Error).message}.`);
       }

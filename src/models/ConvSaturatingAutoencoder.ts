@@ -168,8 +168,8 @@ export class ConvSaturatingAutoencoder extends VariableModel<ConvSaturatingAutoe
   }
 
   /** Reads a model written by `save(dir)` (weights and the initial snapshot of relativeChange). */
-  static async load(dir: string): Promise<ConvSaturatingAutoencoder> {
-    const { config, values, initial } = await VariableModel.readSaved(dir, KIND);
+  static async load(target: string | tf.io.IOHandler): Promise<ConvSaturatingAutoencoder> {
+    const { config, values, initial } = await VariableModel.readSaved(target, KIND);
     const c = resolveConfig(config as ConvSaturatingAutoencoderOptions, `${KIND}.load`);
     const variables: Record<string, tf.Variable> = {};
     for (const [name, t] of Object.entries(values)) {

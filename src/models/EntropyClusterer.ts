@@ -4,7 +4,7 @@ import { BATCH_TERMS, batchEntropy, type BatchTerm } from "../objectives/batchEn
 import { createRng, deriveSeed } from "../random/index.js";
 import type { TrainHistory } from "../train/history.js";
 import { glorotUniform, heNormal } from "../train/initializers.js";
-import { PROGRESS_MODES, type ProgressMode } from "../train/progress.js";
+import { PROGRESS_MODES, type ProgressMode, type ProgressSink } from "../train/progress.js";
 import { train, type CheckpointOptions, type TrainCallbacks } from "../train/train.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { assertEnumOption, assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
@@ -67,7 +67,7 @@ export interface EntropyClustererFitOptions {
   checkpoint?: CheckpointOptions;
   resume?: boolean;
   progress?: ProgressMode;
-  progressStream?: NodeJS.WritableStream;
+  progressStream?: ProgressSink;
   callbacks?: TrainCallbacks;
   evaluate?: (epoch: number) => Record<string, number> | Promise<Record<string, number>>;
   stopAfterSteps?: number;
@@ -213,15 +213,15 @@ export class EntropyClusterer extends VariableModel<EntropyClustererConfig> {
   }
 
   /** Reads a model written by `save(dir)`. */
-  static async load(dir: string): Promise<EntropyClusterer> {
-    const { config, values, initial } = await VariableModel.readSaved(dir, KIND);
+  static async load(target: string | tf.io.IOHandler): Promise<EntropyClusterer> {
+    const { config, values, initial } = await VariableModel.readSaved(target, KIND);
     const vars: Record<string, tf.Variable> = {};
     try {
       const c = resolveConfig(config, "EntropyClusterer.load");
       for (const { name, shape } of variableShapes(c)) {
         const t = values[name];
         if (!t || t.shape.join(",") !== shape.join(",")) {
-          throw new SparsekitError(`EntropyClusterer.load: '${dir}' must hold variable '${name}' of shape ${shapeString(shape)}, got ${t ? shapeString(t.shape) : "none"}.`);
+          throw new SparsekitError(`EntropyClusterer.load: '${String(target)}' must hold variable '${name}' of shape ${shapeString(shape)}, got ${t ? shapeString(t.shape) : "none"}.`);
         }
         vars[name] = tf.variable(t, true);
       }

@@ -1,7 +1,6 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { writeFileAtomic } from "../io/atomicWrite.js";
+import { getStorage } from "../io/storage.js";
 import { BudgetConstraint, type BudgetConstraintState } from "../masks/BudgetConstraint.js";
 import { applyGate, checkGateSpec, isStochasticGate, type GateSpec } from "../masks/maskGate.js";
 import { maskStatistics, type MaskStatistics } from "../masks/maskStatistics.js";
@@ -260,15 +259,15 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
   }
 
   /** Reads a model written by `save(dir)`. */
-  static async load(dir: string): Promise<MaskedClassifier> {
-    const { config, values, initial } = await VariableModel.readSaved(dir, KIND);
+  static async load(target: string | tf.io.IOHandler): Promise<MaskedClassifier> {
+    const { config, values, initial } = await VariableModel.readSaved(target, KIND);
     const vars: Record<string, tf.Variable> = {};
     try {
       const c = resolveConfig(config, `${KIND}.load`);
       for (const [name, shape] of Object.entries(MaskedClassifier.shapes(c))) {
         const t = values[name];
         if (!t || t.shape.join(",") !== shape.join(",")) {
-          throw new SparsekitError(`${KIND}.load: '${dir}' must hold variable '${name}' of shape ${shapeString(shape)}, got ${t ? shapeString(t.shape) : "none"}.`);
+          throw new SparsekitError(`${KIND}.load: '${String(target)}' must hold variable '${name}' of shape ${shapeString(shape)}, got ${t ? shapeString(t.shape) : "none"}.`);
         }
         vars[name] = tf.variable(t, true);
       }
@@ -595,7 +594,7 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
           batchSize: options.batchSize ?? 128,
           learningRate: lr,
           seed: deriveSeed(seed, "pretrain"),
-          ...(options.checkpoint ? { checkpoint: { ...options.checkpoint, dir: join(options.checkpoint.dir, "pretrain") } } : {}),
+          ...(options.checkpoint ? { checkpoint: { ...options.checkpoint, dir: getStorage("MaskedClassifier.fit").join(options.checkpoint.dir, "pretrain") } } : {}),
           ...(options.resume !== undefined ? { resume: options.resume } : {}),
           progress: options.progress ?? "none",
         },
@@ -604,11 +603,11 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
 
     // Dual variable: per-epoch states saved beside the checkpoints, restored lazily at the first
     // step (whose epoch tells which checkpoint the trainer resumed from).
-    const budgetFile = options.checkpoint ? join(options.checkpoint.dir, BUDGET_FILE) : undefined;
+    const budgetFile = options.checkpoint ? getStorage("MaskedClassifier.fit").join(options.checkpoint.dir, BUDGET_FILE) : undefined;
     let savedStates: Record<string, BudgetConstraintState> = {};
     if (budget && budgetFile && options.resume) {
       try {
-        savedStates = JSON.parse(await readFile(budgetFile, "utf8")) as Record<string, BudgetConstraintState>;
+        savedStates = JSON.parse(await getStorage("MaskedClassifier.fit").readText(budgetFile)) as Record<string, BudgetConstraintState>;
       } catch {
         savedStates = {};
       }

@@ -3,7 +3,7 @@ import { getObjective, type ObjectiveEntry } from "../objectives/registry.js";
 import { createRng, deriveSeed } from "../random/index.js";
 import { heNormal } from "../train/initializers.js";
 import type { TrainHistory } from "../train/history.js";
-import type { ProgressMode } from "../train/progress.js";
+import type { ProgressMode, ProgressSink } from "../train/progress.js";
 import { train, type CheckpointOptions, type TrainCallbacks } from "../train/train.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
@@ -63,7 +63,7 @@ export interface MlpFitOptions {
   checkpoint?: CheckpointOptions;
   resume?: boolean;
   progress?: ProgressMode;
-  progressStream?: NodeJS.WritableStream;
+  progressStream?: ProgressSink;
   callbacks?: TrainCallbacks;
   evaluate?: (epoch: number) => Record<string, number> | Promise<Record<string, number>>;
   /** Stop after this many optimizer steps (to test interruption). */
@@ -137,8 +137,8 @@ export class Mlp extends VariableModel<MlpConfig> {
   }
 
   /** Reads a model written by `save(dir)`. */
-  static async load(dir: string): Promise<Mlp> {
-    const { config, values, initial } = await VariableModel.readSaved(dir, KIND);
+  static async load(target: string | tf.io.IOHandler): Promise<Mlp> {
+    const { config, values, initial } = await VariableModel.readSaved(target, KIND);
     const c = checkConfig(config, "Mlp.load");
     const sizes = [c.inputSize, ...c.hiddenSizes, c.outputSize];
     const vars: Record<string, tf.Variable> = {};
@@ -150,7 +150,7 @@ export class Mlp extends VariableModel<MlpConfig> {
         ] as const) {
           const t = values[name];
           if (!t || t.shape.join(",") !== shape.join(",")) {
-            throw new SparsekitError(`Mlp.load: '${dir}' must hold variable '${name}' of shape ${shapeString(shape)}, got ${t ? shapeString(t.shape) : "none"}.`);
+            throw new SparsekitError(`Mlp.load: '${String(target)}' must hold variable '${name}' of shape ${shapeString(shape)}, got ${t ? shapeString(t.shape) : "none"}.`);
           }
           vars[name] = tf.variable(t, true);
         }

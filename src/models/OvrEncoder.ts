@@ -145,8 +145,8 @@ export class OvrEncoder extends VariableModel<ResolvedOvrEncoderConfig> {
   }
 
   /** Loads an encoder written by save(dir); the initial-weight snapshot comes back too. */
-  static async load(dir: string): Promise<OvrEncoder> {
-    const { config, values, initial } = await VariableModel.readSaved(dir, KIND);
+  static async load(target: string | tf.io.IOHandler): Promise<OvrEncoder> {
+    const { config, values, initial } = await VariableModel.readSaved(target, KIND);
     const all = [...Object.values(values), ...Object.values(initial)];
     let c: ResolvedOvrEncoderConfig;
     try {
@@ -160,7 +160,7 @@ export class OvrEncoder extends VariableModel<ResolvedOvrEncoderConfig> {
       const t = values[name];
       if (!t || t.shape.join(",") !== shape.join(",")) {
         tf.dispose(all);
-        throw new SparsekitError(`${KIND}.load: '${dir}' must hold variable '${name}' of shape ${shapeString(shape)}, got ${t ? shapeString(t.shape) : "none"}.`);
+        throw new SparsekitError(`${KIND}.load: '${String(target)}' must hold variable '${name}' of shape ${shapeString(shape)}, got ${t ? shapeString(t.shape) : "none"}.`);
       }
     }
     const vars = { W: tf.variable(values.W, true), b: tf.variable(values.b, true) };

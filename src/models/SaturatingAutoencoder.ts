@@ -4,7 +4,7 @@ import { createRng } from "../random/index.js";
 import { glorotUniform } from "../train/initializers.js";
 import type { TrainHistory } from "../train/history.js";
 import type { OptimizerSpec } from "../train/optimizer.js";
-import type { ProgressMode } from "../train/progress.js";
+import type { ProgressMode, ProgressSink } from "../train/progress.js";
 import { train, type TrainCallbacks } from "../train/train.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { assertBooleanOption, assertEnumOption, assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
@@ -68,7 +68,7 @@ export interface SataeFitOptions {
   resume?: boolean;
   /** Default "none". */
   progress?: ProgressMode;
-  progressStream?: NodeJS.WritableStream;
+  progressStream?: ProgressSink;
   /** Called after every epoch; its numbers go to the history (e.g. held-out saturation). */
   evaluate?: (epoch: number) => Record<string, number> | Promise<Record<string, number>>;
   callbacks?: TrainCallbacks;
@@ -194,8 +194,8 @@ export class SaturatingAutoencoder extends VariableModel<SaturatingAutoencoderCo
   }
 
   /** Reads a model written by `save(dir)` (weights and the initial snapshot of relativeChange). */
-  static async load(dir: string): Promise<SaturatingAutoencoder> {
-    const { config, values, initial } = await VariableModel.readSaved(dir, KIND);
+  static async load(target: string | tf.io.IOHandler): Promise<SaturatingAutoencoder> {
+    const { config, values, initial } = await VariableModel.readSaved(target, KIND);
     const c = resolveConfig(config as SaturatingAutoencoderOptions, `${KIND}.load`);
     const variables: Record<string, tf.Variable> = {};
     for (const [name, t] of Object.entries(values)) {

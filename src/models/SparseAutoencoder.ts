@@ -4,7 +4,7 @@ import { createRng, deriveSeed } from "../random/index.js";
 import type { EpochRecord } from "../train/history.js";
 import type { LbfgsOptions } from "../train/lbfgs.js";
 import { randomUniform } from "../train/initializers.js";
-import { PROGRESS_MODES, type ProgressMode } from "../train/progress.js";
+import { PROGRESS_MODES, type ProgressMode, type ProgressSink } from "../train/progress.js";
 import { train } from "../train/train.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { assertBooleanOption, assertEnumOption, assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
@@ -104,7 +104,7 @@ export interface SaeFitOptions {
   resume?: boolean;
   /** Progress display (default "none"). */
   progress?: ProgressMode;
-  progressStream?: NodeJS.WritableStream;
+  progressStream?: ProgressSink;
   /** adam only: stop after this many optimizer steps in total (to test interruption). */
   stopAfterSteps?: number;
 }
@@ -239,8 +239,8 @@ export class SparseAutoencoder extends VariableModel<ResolvedSaeConfig> {
   }
 
   /** Loads a model written by save(dir); the initial-weight snapshot comes back too. */
-  static async load(dir: string): Promise<SparseAutoencoder> {
-    const { config, values, initial } = await VariableModel.readSaved(dir, KIND);
+  static async load(target: string | tf.io.IOHandler): Promise<SparseAutoencoder> {
+    const { config, values, initial } = await VariableModel.readSaved(target, KIND);
     let c: ResolvedSaeConfig;
     try {
       c = resolveSaeConfig(config as SparseAutoencoderConfig, `${KIND}.load`);
@@ -254,7 +254,7 @@ export class SparseAutoencoder extends VariableModel<ResolvedSaeConfig> {
       const t = values[name];
       if (!t || t.shape.join(",") !== shape.join(",")) {
         tf.dispose([...Object.values(values), ...Object.values(initial)]);
-        throw new SparsekitError(`${KIND}.load: '${dir}' must hold variable '${name}' of shape ${shapeString(shape)}, got ${t ? shapeString(t.shape) : "none"}.`);
+        throw new SparsekitError(`${KIND}.load: '${String(target)}' must hold variable '${name}' of shape ${shapeString(shape)}, got ${t ? shapeString(t.shape) : "none"}.`);
       }
     }
     const vars: Record<string, tf.Variable> = {};

@@ -1,15 +1,14 @@
 import * as tf from "@tensorflow/tfjs";
-import { loadTensorMap, saveTensorMap } from "../io/index.js";
+import { loadTensors, saveTensors } from "../io/savedTensors.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
-
-/** File stem of a saved model inside its directory: `model.json` + `model.bin`. */
-const MODEL_FILE = "model";
 
 /**
  * The small shared base of sparsekit's own models: named tf.Variables, a plain-JSON config, and
  * a snapshot of the initial values so every report can show how far training moved each weight
- * (SPEC §1.2: ||W - W0|| / ||W0|| exposes an encoder left at its random start). Saves to and
- * loads from a directory in pure Node (no tfjs-node).
+ * (SPEC §1.2: ||W - W0|| / ||W0|| exposes an encoder left at its random start). Saves and loads
+ * through tfjs IO handlers as a standard tfjs model.json + weights: a directory (Node, through
+ * `sparsekit/node`), "file://dir", "indexeddb://name", "downloads://name", or any IOHandler — so a
+ * model trained in a web page loads in Node and the other way round.
  */
 export abstract class VariableModel<Config extends object> {
   /** Model kind written to disk, checked on load (e.g. "SparseAutoencoder"). */
@@ -46,26 +45,26 @@ export abstract class VariableModel<Config extends object> {
     return Object.values(this.variables);
   }
 
-  /** Writes `dir/model.json` (kind, config, initial-weight snapshot names) and `dir/model.bin`. */
-  async save(dir: string): Promise<void> {
+  /**
+   * Saves kind, config and variables (plus the initial-value snapshots) as a tfjs model.json +
+   * weights. `target`: a directory path, a tfjs URL ("indexeddb://name", "downloads://name",
+   * "file://dir") or a tf.io.IOHandler.
+   */
+  async save(target: string | tf.io.IOHandler): Promise<tf.io.SaveResult> {
     const named: Record<string, tf.Tensor> = { ...this.variables };
     for (const [k, t] of Object.entries(this.initial)) named[`initial.${k}`] = t;
-    await saveTensorMap(dir, MODEL_FILE, named, { kind: this.kind, config: this.config });
+    return saveTensors(target, this.kind, named, { config: this.config }, `${this.kind}.save`);
   }
 
   /**
-   * Reads a directory written by {@link save}: checks the kind and returns the config and the
-   * variable values (initial snapshots restored too), for a subclass's static `load`.
+   * Reads what {@link save} wrote (from the same kinds of target): checks the kind and returns the
+   * config and the variable values (initial snapshots too), for a subclass's static `load`.
    */
   protected static async readSaved(
-    dir: string,
+    target: string | tf.io.IOHandler,
     kind: string,
   ): Promise<{ config: unknown; values: Record<string, tf.Tensor>; initial: Record<string, tf.Tensor> }> {
-    const loaded = await loadTensorMap(dir, MODEL_FILE);
-    if (loaded.metadata.kind !== kind) {
-      for (const t of Object.values(loaded.tensors)) t.dispose();
-      throw new SparsekitError(`${kind}.load: '${dir}' holds a ${String(loaded.metadata.kind)}, not a ${kind}.`);
-    }
+    const loaded = await loadTensors(target, kind, `${kind}.load`);
     const values: Record<string, tf.Tensor> = {};
     const initial: Record<string, tf.Tensor> = {};
     for (const [k, t] of Object.entries(loaded.tensors)) {
@@ -87,3 +86,4 @@ export abstract class VariableModel<Config extends object> {
     this.initial = {};
   }
 }
+

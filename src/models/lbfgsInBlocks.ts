@@ -1,10 +1,9 @@
-import { promises as fs } from "node:fs";
-import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { loadTensorMap, saveTensorMap } from "../io/index.js";
+import { getStorage } from "../io/storage.js";
+import { loadTensorMap, saveTensorMap } from "../io/tensorMap.js";
 import type { EpochRecord } from "../train/history.js";
 import { minimizeLbfgs, type LbfgsIterationInfo, type LbfgsOptions, type LbfgsStopReason } from "../train/lbfgs.js";
-import { createProgressReporter, PROGRESS_MODES, type ProgressMode } from "../train/progress.js";
+import { createProgressReporter, PROGRESS_MODES, type ProgressMode, type ProgressSink } from "../train/progress.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { assertBooleanOption, assertEnumOption, assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
 
@@ -27,7 +26,7 @@ export interface LbfgsBlocksOptions {
   checkpointDir?: string;
   resume?: boolean;
   progress?: ProgressMode;
-  progressStream?: NodeJS.WritableStream;
+  progressStream?: ProgressSink;
 }
 
 export interface LbfgsBlocksResult {
@@ -64,12 +63,7 @@ function stem(block: number): string {
 }
 
 async function checkpointStems(dir: string): Promise<string[]> {
-  let entries: string[];
-  try {
-    entries = await fs.readdir(dir);
-  } catch {
-    return [];
-  }
+  const entries = await getStorage(WHERE).list(dir);
   return entries.filter((e) => STEM.test(e)).sort().map((e) => e.slice(0, -".json".length));
 }
 
@@ -113,12 +107,12 @@ export async function minimizeLbfgsInBlocks(options: LbfgsBlocksOptions): Promis
       const loaded = await loadTensorMap(dir, latest);
       try {
         const saved = loaded.metadata as unknown as SavedState;
-        if (saved.format !== FORMAT) throw new SparsekitError(`${WHERE}: ${path.join(dir, latest)}.json is not an L-BFGS checkpoint.`);
+        if (saved.format !== FORMAT) throw new SparsekitError(`${WHERE}: ${getStorage(WHERE).join(dir, latest)}.json is not an L-BFGS checkpoint.`);
         for (const n of names) {
           const t = loaded.tensors[n];
           if (!t || t.shape.join(",") !== variables[n].shape.join(",")) {
             throw new SparsekitError(
-              `${WHERE}: cannot resume from ${path.join(dir, latest)}: variable '${n}' has shape [${variables[n].shape.join(", ")}], the checkpoint ${t ? `[${t.shape.join(", ")}]` : "does not hold it"}.`,
+              `${WHERE}: cannot resume from ${getStorage(WHERE).join(dir, latest)}: variable '${n}' has shape [${variables[n].shape.join(", ")}], the checkpoint ${t ? `[${t.shape.join(", ")}]` : "does not hold it"}.`,
             );
           }
         }
@@ -173,8 +167,9 @@ export async function minimizeLbfgsInBlocks(options: LbfgsBlocksOptions): Promis
         await saveTensorMap(dir, stem(block), variables, saved as unknown as Record<string, unknown>);
         const stems = await checkpointStems(dir);
         for (const old of stems.slice(0, -2)) {
-          await fs.rm(path.join(dir, `${old}.json`), { force: true });
-          await fs.rm(path.join(dir, `${old}.bin`), { force: true });
+          const storage = getStorage(WHERE);
+          await storage.remove(storage.join(dir, `${old}.json`));
+          await storage.remove(storage.join(dir, `${old}.bin`));
         }
       }
     }

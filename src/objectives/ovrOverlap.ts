@@ -1,12 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
-import { SparsekitError } from "../validation/SparsekitError.js";
 import {
   assertBooleanOption,
   assertEnumOption,
   assertKnownOptions,
   assertNumberOption,
 } from "../validation/optionChecks.js";
-import { checkCodes } from "../validation/tensorChecks.js";
+import { assertNonNegative, checkCodes } from "../validation/tensorChecks.js";
 
 export const OVR_REDUCTIONS = ["sum", "mean"] as const;
 export type OvrReduction = (typeof OVR_REDUCTIONS)[number];
@@ -43,12 +42,7 @@ export function ovrOverlap(h: tf.Tensor, options: OvrOptions = {}): tf.Scalar {
   assertEnumOption(reduction, where, "reduction", OVR_REDUCTIONS);
   assertBooleanOption(normalize, where, "normalize");
   assertNumberOption(eps, where, "eps", { min: 0, exclusiveMin: true });
-  const minValue = tf.tidy(() => tf.min(h).dataSync()[0]);
-  if (minValue < 0) {
-    throw new SparsekitError(
-      `${where}: argument 'h' must be non-negative (e.g. ReLU codes; with signed codes the overlap can be made negative by dense anti-correlated codes), got a minimum of ${minValue}.`,
-    );
-  }
+  assertNonNegative(h, where, "h", "e.g. ReLU codes; with signed codes the overlap can be made negative by dense anti-correlated codes");
   const batch = h.shape[0];
   return tf.tidy(() => {
     let x = tf.cast(h, "float32");

@@ -1,7 +1,5 @@
-export { RunReport, RUN_REPORT_FORMAT, RUN_REPORT_FORMAT_VERSION, NON_FINITE_NOTE } from "./RunReport.js";
-export type { RunReportOptions, RunReportFiles, ReportRow } from "./RunReport.js";
-export { readRunReport } from "./readRunReport.js";
-export type { RunReportData } from "./readRunReport.js";
+// Report layer, platform-neutral part: Vega-Lite chart specifications (shared by reports and the playground),
+// JSON values, HTML rendering and image-grid layout. Writing reports and PNGs is in ./node.ts.
 export { renderReportHtml } from "./renderReportHtml.js";
 export type { ReportPage, PageItem } from "./renderReportHtml.js";
 export { toPlainValue, encodeNonFinite, decodeNonFinite } from "./jsonValue.js";
@@ -9,7 +7,6 @@ export type { PlainValue, NonFiniteToken } from "./jsonValue.js";
 export { escapeHtml } from "./escapeHtml.js";
 export { safeFileStem } from "./safeFileStem.js";
 export { formatNumber } from "./formatNumber.js";
-export { compileVegaLite, renderVegaLiteSvg, writeVegaLiteSvg } from "./renderVegaLite.js";
 export { VEGA_LITE_SCHEMA } from "./chartBase.js";
 export type { ChartOptions } from "./chartBase.js";
 export { lineChart } from "./lineChart.js";
@@ -22,16 +19,9 @@ export { barChart } from "./barChart.js";
 export type { BarChartOptions } from "./barChart.js";
 export { scatterChart } from "./scatterChart.js";
 export type { ScatterSeries, ScatterChartOptions } from "./scatterChart.js";
-export { imageGrid } from "./imageGrid.js";
-export type { ImageGridOptions } from "./imageGrid.js";
-export { reconstructionGrid } from "./reconstructionGrid.js";
-export type { ReconstructionGridOptions } from "./reconstructionGrid.js";
-export { maskOverlayGrid } from "./maskOverlayGrid.js";
-export type { MaskOverlayOptions } from "./maskOverlayGrid.js";
 export { readImageStack } from "./imageStack.js";
 export type { ImageInput, ImageStack, ImageShapeOptions } from "./imageStack.js";
 export { normalizeImages } from "./normalizeImages.js";
 export type { ImageNormalization } from "./normalizeImages.js";
 export { composeGrid, resolveGridLayout } from "./composeGrid.js";
 export type { GridLayoutOptions, GridLayout, RgbaImage, Rgb } from "./composeGrid.js";
-export { encodePng } from "./encodePng.js";

@@ -1,7 +1,5 @@
-import { promises as fs } from "node:fs";
-import * as path from "node:path";
 import type * as tf from "@tensorflow/tfjs";
-import { writeFileAtomic } from "../io/atomicWrite.js";
+import { getStorage } from "../io/storage.js";
 import { loadTensorMap, saveTensorMap, type LoadedTensorMap } from "../io/tensorMap.js";
 import type { NamedTensor } from "../io/weightsFile.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
@@ -67,12 +65,7 @@ export function checkpointName(epoch: number): string {
 
 /** Checkpoint directory names present in `dir`, oldest first. */
 export async function listCheckpoints(dir: string): Promise<string[]> {
-  let entries: string[];
-  try {
-    entries = await fs.readdir(dir);
-  } catch {
-    return [];
-  }
+  const entries = await getStorage("listCheckpoints").list(dir);
   return entries.filter((e) => /^epoch-\d{6,}$/.test(e)).sort();
 }
 
@@ -89,11 +82,11 @@ export async function writeCheckpoint(
     keep?: number;
   },
 ): Promise<string> {
+  const storage = getStorage("writeCheckpoint");
   const name = checkpointName(contents.state.epoch);
-  const final = path.join(dir, name);
-  const tmp = path.join(dir, `${name}.partial-${process.pid}`);
-  await fs.rm(tmp, { recursive: true, force: true });
-  await fs.mkdir(tmp, { recursive: true });
+  const final = storage.join(dir, name);
+  const tmp = storage.join(dir, `${name}.partial-${Math.random().toString(36).slice(2)}`);
+  await storage.mkdir(tmp);
   await saveTensorMap(tmp, "variables", contents.variables);
   await saveOptimizerState(contents.optimizer, tmp, "optimizer");
   const state: CheckpointState = {
@@ -102,14 +95,14 @@ export async function writeCheckpoint(
     ...contents.state,
     savedAt: new Date().toISOString(),
   };
-  await writeFileAtomic(path.join(tmp, "state.json"), JSON.stringify(state, null, 1));
-  await fs.rm(final, { recursive: true, force: true });
-  await fs.rename(tmp, final);
-  await writeFileAtomic(path.join(dir, LATEST), JSON.stringify({ checkpoint: name }) + "\n");
+  await storage.writeAtomic(storage.join(tmp, "state.json"), JSON.stringify(state, null, 1));
+  await storage.remove(final);
+  await storage.rename(tmp, final);
+  await storage.writeAtomic(storage.join(dir, LATEST), JSON.stringify({ checkpoint: name }) + "\n");
   const keep = contents.keep ?? 2;
   const all = await listCheckpoints(dir);
   for (const old of all.slice(0, Math.max(0, all.length - keep))) {
-    if (old !== name) await fs.rm(path.join(dir, old), { recursive: true, force: true });
+    if (old !== name) await storage.remove(storage.join(dir, old));
   }
   return final;
 }
@@ -117,9 +110,10 @@ export async function writeCheckpoint(
 /** Loads the checkpoint `latest.json` points to, or undefined when `dir` has none. */
 export async function readLatestCheckpoint(dir: string): Promise<LoadedCheckpoint | undefined> {
   const where = "readLatestCheckpoint";
+  const storage = getStorage(where);
   let latest: string;
   try {
-    latest = await fs.readFile(path.join(dir, LATEST), "utf8");
+    latest = await storage.readText(storage.join(dir, LATEST));
   } catch {
     return undefined;
   }
@@ -130,14 +124,14 @@ export async function readLatestCheckpoint(dir: string): Promise<LoadedCheckpoin
     name = undefined;
   }
   if (typeof name !== "string" || !/^epoch-\d{6,}$/.test(name)) {
-    throw new SparsekitError(`${where}: ${path.join(dir, LATEST)} is corrupt (expected {"checkpoint": "epoch-NNNNNN"}).`);
+    throw new SparsekitError(`${where}: ${storage.join(dir, LATEST)} is corrupt (expected {"checkpoint": "epoch-NNNNNN"}).`);
   }
-  const cpPath = path.join(dir, name);
+  const cpPath = storage.join(dir, name);
   let state: CheckpointState;
   try {
-    state = JSON.parse(await fs.readFile(path.join(cpPath, "state.json"), "utf8")) as CheckpointState;
+    state = JSON.parse(await storage.readText(storage.join(cpPath, "state.json"))) as CheckpointState;
   } catch (err) {
-    throw new SparsekitError(`${where}: cannot read ${path.join(cpPath, "state.json")}: ${(err as Error).message}.`);
+    throw new SparsekitError(`${where}: cannot read ${storage.join(cpPath, "state.json")}: ${(err as Error).message}.`);
   }
   if (state.format !== CHECKPOINT_FORMAT || state.formatVersion !== 1) {
     throw new SparsekitError(`${where}: ${cpPath} is not a sparsekit checkpoint (format version 1).`);

@@ -5,7 +5,7 @@ import { assertTensor, shapeString } from "../validation/tensorChecks.js";
 import type { TrainHistory } from "./history.js";
 import type { OptimizerSpec } from "./optimizer.js";
 import { penaltyInput, resolvePenalties, type PenaltySpec, type ResolvedPenalty } from "./penalties.js";
-import type { ProgressMode } from "./progress.js";
+import type { ProgressMode, ProgressSink } from "./progress.js";
 import { checkTargets, resolveTaskLoss, type TaskLoss, type TaskLossFn, type TaskLossName } from "./taskLoss.js";
 import { train, type CheckpointOptions, type TrainCallbacks } from "./train.js";
 
@@ -26,7 +26,7 @@ export interface FitSparseOptions {
   validationData?: [tf.Tensor, tf.Tensor];
   callbacks?: TrainCallbacks;
   progress?: ProgressMode;
-  progressStream?: NodeJS.WritableStream;
+  progressStream?: ProgressSink;
   checkpoint?: CheckpointOptions;
   resume?: boolean;
   stopAfterSteps?: number;

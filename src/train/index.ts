@@ -21,7 +21,16 @@ export {
 } from "./optimizerState.js";
 export type { EpochRecord, StopInfo, StopReason, TrainHistory } from "./history.js";
 export { TrainingDivergedError } from "./TrainingDivergedError.js";
-export { createProgressReporter, formatEpochLine, PROGRESS_MODES, type ProgressMode, type ProgressReporter } from "./progress.js";
+export {
+  createProgressReporter,
+  formatEpochLine,
+  PROGRESS_MODES,
+  setProgressPlatform,
+  type ProgressBarFactory,
+  type ProgressMode,
+  type ProgressReporter,
+  type ProgressSink,
+} from "./progress.js";
 export {
   CHECKPOINT_FORMAT,
   checkpointName,

@@ -1,12 +1,18 @@
-import cliProgress from "cli-progress";
 import type { EpochRecord } from "./history.js";
 
 export const PROGRESS_MODES = ["auto", "bar", "log", "none"] as const;
 /**
- * "bar": a cli-progress bar per epoch; "log": one plain line per epoch; "none": silent;
- * "auto": "bar" when the stream is a TTY, else "log" (CI logs stay readable).
+ * "bar": a progress bar per epoch (Node terminals, through sparsekit/node); "log": one plain line
+ * per epoch; "none": silent; "auto": "bar" when the stream is a terminal and a bar is available,
+ * else "log" when there is a stream, else "none" (a web page has no default stream).
  */
 export type ProgressMode = (typeof PROGRESS_MODES)[number];
+
+/** Where progress text goes: process.stderr in Node, or anything with `write`. */
+export interface ProgressSink {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
 
 export interface ProgressReporter {
   epochStart(epoch: number, stepsInEpoch: number): void;
@@ -14,6 +20,21 @@ export interface ProgressReporter {
   epochEnd(record: EpochRecord): void;
   /** Closes any open bar (also on errors). */
   close(): void;
+}
+
+/** Builds a terminal progress bar reporter (sparsekit/node installs one over cli-progress). */
+export type ProgressBarFactory = (stream: ProgressSink, totalEpochs: number, formatLoss: (v: number) => string) => ProgressReporter;
+
+interface ProgressPlatform {
+  defaultStream?: () => ProgressSink;
+  bar?: ProgressBarFactory;
+}
+
+let platform: ProgressPlatform = {};
+
+/** Installs the platform's default stream and bar (done by sparsekit/node). */
+export function setProgressPlatform(p: ProgressPlatform): void {
+  platform = { ...p };
 }
 
 function fmt(v: number): string {
@@ -32,55 +53,23 @@ export function formatEpochLine(record: EpochRecord, totalEpochs: number): strin
   return parts.join("  ");
 }
 
-/** Reporter writing to `stream` (default process.stderr). */
-export function createProgressReporter(
-  mode: ProgressMode,
-  totalEpochs: number,
-  stream: NodeJS.WritableStream = process.stderr,
-): ProgressReporter {
-  const isTTY = Boolean((stream as NodeJS.WriteStream).isTTY);
-  const resolved = mode === "auto" ? (isTTY ? "bar" : "log") : mode;
-  if (resolved === "none") {
-    return { epochStart() {}, batch() {}, epochEnd() {}, close() {} };
-  }
-  if (resolved === "log") {
-    return {
-      epochStart() {},
-      batch() {},
-      epochEnd(record) {
-        stream.write(formatEpochLine(record, totalEpochs) + "\n");
-      },
-      close() {},
-    };
-  }
-  let bar: cliProgress.SingleBar | undefined;
-  let epochNo = 0;
+const SILENT: ProgressReporter = { epochStart() {}, batch() {}, epochEnd() {}, close() {} };
+
+/** Reporter writing to `stream` (default: the platform's, process.stderr under sparsekit/node). */
+export function createProgressReporter(mode: ProgressMode, totalEpochs: number, stream?: ProgressSink): ProgressReporter {
+  const sink = stream ?? platform.defaultStream?.();
+  let resolved = mode;
+  if (resolved === "auto") resolved = sink === undefined ? "none" : sink.isTTY && platform.bar ? "bar" : "log";
+  if (resolved === "bar" && !platform.bar) resolved = "log";
+  if (resolved === "none") return SILENT;
+  const out: ProgressSink = sink ?? { write: (text) => console.info(text.trimEnd()) };
+  if (resolved === "bar") return platform.bar!(out, totalEpochs, fmt);
   return {
-    epochStart(epoch, stepsInEpoch) {
-      epochNo = epoch;
-      bar = new cliProgress.SingleBar(
-        {
-          stream: stream as NodeJS.WriteStream,
-          format: `epoch {epoch}/${totalEpochs} [{bar}] {value}/{total} | loss {loss}`,
-          hideCursor: false,
-          clearOnComplete: true,
-          etaBuffer: 20,
-        },
-        cliProgress.Presets.shades_classic,
-      );
-      bar.start(stepsInEpoch, 0, { epoch: epochNo, loss: "-" });
-    },
-    batch(batchInEpoch, loss) {
-      bar?.update(batchInEpoch, { epoch: epochNo, loss: fmt(loss) });
-    },
+    epochStart() {},
+    batch() {},
     epochEnd(record) {
-      bar?.stop();
-      bar = undefined;
-      stream.write(formatEpochLine(record, totalEpochs) + "\n");
+      out.write(formatEpochLine(record, totalEpochs) + "\n");
     },
-    close() {
-      bar?.stop();
-      bar = undefined;
-    },
+    close() {},
   };
 }

@@ -1,8 +1,6 @@
-import { promises as fs } from "node:fs";
-import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
-import { writeFileAtomic } from "../io/atomicWrite.js";
+import { getStorage } from "../io/storage.js";
 import { loadModelFromDirectory, saveModelToDirectory } from "../io/modelDirectory.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import type { TrainHistory } from "./history.js";
@@ -71,13 +69,14 @@ export async function saveSparseModel(model: tf.LayersModel, dir: string, option
   if (options.optimizer !== undefined && !isOptimizer(options.optimizer)) {
     throw new SparsekitError(`${where}: option 'optimizer' must be a tf.Optimizer (the instance used for training).`);
   }
+  const storage = getStorage(where);
   await saveModelToDirectory(model, dir);
   let optimizerSpec: OptimizerSpec | undefined;
   if (options.optimizer) {
     optimizerSpec = await saveOptimizerState(options.optimizer, dir, OPTIMIZER_STEM);
   } else {
-    await fs.rm(path.join(dir, `${OPTIMIZER_STEM}.json`), { force: true });
-    await fs.rm(path.join(dir, `${OPTIMIZER_STEM}.bin`), { force: true });
+    await storage.remove(storage.join(dir, `${OPTIMIZER_STEM}.json`));
+    await storage.remove(storage.join(dir, `${OPTIMIZER_STEM}.bin`));
   }
   const meta: SparseModelMeta = {
     format: "sparsekit-model",
@@ -88,16 +87,17 @@ export async function saveSparseModel(model: tf.LayersModel, dir: string, option
     ...(options.history ? { history: jsonClone(options.history, where, "history") } : {}),
     savedAt: new Date().toISOString(),
   };
-  await writeFileAtomic(path.join(dir, SPARSEKIT_JSON), JSON.stringify(meta, null, 1));
+  await storage.writeAtomic(storage.join(dir, SPARSEKIT_JSON), JSON.stringify(meta, null, 1));
 }
 
 /** Loads what {@link saveSparseModel} wrote; penalties are re-validated against the loaded model. */
 export async function loadSparseModel(dir: string): Promise<LoadedSparseModel> {
   const where = "loadSparseModel";
-  const file = path.join(dir, SPARSEKIT_JSON);
+  const storage = getStorage(where);
+  const file = storage.join(dir, SPARSEKIT_JSON);
   let raw: unknown;
   try {
-    raw = JSON.parse(await fs.readFile(file, "utf8"));
+    raw = JSON.parse(await storage.readText(file));
   } catch (err) {
     throw new SparsekitError(`${where}: cannot read ${file}: ${(err as Error).message}.`);
   }

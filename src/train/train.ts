@@ -1,13 +1,14 @@
 import * as tf from "@tensorflow/tfjs";
 import type { NamedTensor } from "../io/weightsFile.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
+import { DEFAULT_VALUE_CHECK_EVERY, withoutValueChecks } from "../validation/valueChecks.js";
 import { assertBooleanOption, assertEnumOption, assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
 import { assertTensor, shapeString } from "../validation/tensorChecks.js";
 import { readLatestCheckpoint, writeCheckpoint, type CheckpointConfig } from "./checkpoint.js";
 import type { EpochRecord, StopInfo, TrainHistory } from "./history.js";
 import { completeOptimizerSpec, createOptimizer, isOptimizer, optimizerSpecOf, parseOptimizerSpec, type OptimizerSpec } from "./optimizer.js";
 import { disposeOptimizerState, importOptimizerState } from "./optimizerState.js";
-import { createProgressReporter, PROGRESS_MODES, type ProgressMode } from "./progress.js";
+import { createProgressReporter, PROGRESS_MODES, type ProgressMode, type ProgressSink } from "./progress.js";
 import { deriveSeed, Rng } from "../random/index.js";
 import { TrainingDivergedError } from "./TrainingDivergedError.js";
 
@@ -90,8 +91,15 @@ export interface TrainOptions {
   /** Default "auto" (bar on a TTY, else one log line per epoch). */
   progress?: ProgressMode;
   /** Where progress goes; default process.stderr. */
-  progressStream?: NodeJS.WritableStream;
+  progressStream?: ProgressSink;
   checkpoint?: CheckpointOptions;
+  /**
+   * Value checks (NaN/Inf, sign, range) inside the loss and on the updated variables run on the
+   * first step and every this many steps (default 50): each is a read-back that stalls WebGL.
+   * The loss terms are read back every step anyway, so a non-finite loss is still caught at once.
+   * 1 checks every step.
+   */
+  valueCheckEvery?: number;
   /** Continue from the latest checkpoint in checkpoint.dir if there is one (else start fresh). */
   resume?: boolean;
   /** Stop after this many optimizer steps in total (to test interruption). */
@@ -108,7 +116,7 @@ export interface TrainOptions {
 
 const KNOWN = [
   "variables", "lossTerms", "data", "epochs", "batchSize", "optimizer", "seed", "shuffle", "callbacks", "evaluate",
-  "progress", "progressStream", "checkpoint", "resume", "stopAfterSteps", "checkFinite", "config",
+  "progress", "progressStream", "checkpoint", "valueCheckEvery", "resume", "stopAfterSteps", "checkFinite", "config",
 ] as const;
 
 const W = "train";
@@ -195,6 +203,8 @@ export async function train(options: TrainOptions): Promise<TrainHistory> {
   const checkFinite = options.checkFinite ?? "all";
   assertEnumOption(checkFinite, W, "checkFinite", ["terms", "all"] as const);
   if (options.stopAfterSteps !== undefined) assertNumberOption(options.stopAfterSteps, W, "stopAfterSteps", { min: 0, integer: true });
+  const valueCheckEvery = options.valueCheckEvery ?? DEFAULT_VALUE_CHECK_EVERY;
+  assertNumberOption(valueCheckEvery, W, "valueCheckEvery", { min: 1, integer: true });
   if (options.evaluate !== undefined && typeof options.evaluate !== "function") throw new SparsekitError(`${W}: option 'evaluate' must be a function.`);
   const cp = options.checkpoint;
   if (cp !== undefined) {
@@ -347,9 +357,10 @@ export async function train(options: TrainOptions): Promise<TrainHistory> {
     if (ys !== undefined) batch.y = tf.gather(ys, indices);
     let grads: tf.NamedTensorMap | undefined;
     let value: tf.Scalar | undefined;
+    const checkValues = ctx.step === 1 || ctx.step % valueCheckEvery === 0;
     try {
       ({ value, grads } = tf.variableGrads(() => {
-        const terms = options.lossTerms(batch, ctx);
+        const terms = checkValues ? options.lossTerms(batch, ctx) : withoutValueChecks(() => options.lossTerms(batch, ctx));
         names = checkTerms(terms, ctx);
         const list = names.map((k) => terms[k]);
         termVec = tf.keep(tf.stack(list));
@@ -365,7 +376,7 @@ export async function train(options: TrainOptions): Promise<TrainHistory> {
         throw new SparsekitError(`${W}: the loss does not depend on variable(s) ${missing.map((m) => `'${m}'`).join(", ")} (no gradient); remove them from 'variables'.`);
       }
       optimizer.applyGradients(grads);
-      if (checkFinite === "all") checkVariables(ctx);
+      if (checkFinite === "all" && checkValues) checkVariables(ctx);
       return { names, values };
     } finally {
       indices.dispose();

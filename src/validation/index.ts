@@ -1,1 +1,2 @@
 export { SparsekitError } from "./SparsekitError.js";
+export { valueChecksActive, withoutValueChecks, DEFAULT_VALUE_CHECK_EVERY } from "./valueChecks.js";

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { SparsekitError } from "./SparsekitError.js";
+import { valueChecksActive } from "./valueChecks.js";
 
 /** `where` is the calling function, e.g. "ovrOverlap"; `name` the argument, e.g. "h". */
 function fail(where: string, name: string, expected: string, got: string): never {
@@ -44,8 +45,12 @@ export function assertBatchSize(x: tf.Tensor, where: string, name: string, min =
   }
 }
 
-/** Every value must be finite (no NaN, no +-Infinity). Reads one boolean back from the backend. */
+/**
+ * Every value must be finite (no NaN, no +-Infinity). Reads one boolean back from the backend;
+ * skipped inside withoutValueChecks (training loops check every N steps).
+ */
 export function assertFinite(x: tf.Tensor, where: string, name: string): void {
+  if (!valueChecksActive()) return;
   const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(x))).dataSync()[0]);
   if (bad) {
     const counts = tf.tidy(() => {
@@ -57,10 +62,18 @@ export function assertFinite(x: tf.Tensor, where: string, name: string): void {
   }
 }
 
-/** Values must lie in [lo, hi] (for masks, probabilities, sigmoid codes). */
+/** Values must lie in [lo, hi] (for masks, probabilities, sigmoid codes); skipped inside withoutValueChecks. */
 export function assertInRange(x: tf.Tensor, where: string, name: string, lo: number, hi: number): void {
+  if (!valueChecksActive()) return;
   const [mn, mx] = tf.tidy(() => [tf.min(x).dataSync()[0], tf.max(x).dataSync()[0]]);
   if (mn < lo || mx > hi) fail(where, name, `within [${lo}, ${hi}]`, `values in [${mn}, ${mx}]`);
+}
+
+/** Values must be >= 0 (`why` says what depends on it); skipped inside withoutValueChecks. */
+export function assertNonNegative(x: tf.Tensor, where: string, name: string, why: string): void {
+  if (!valueChecksActive()) return;
+  const minValue = tf.tidy(() => tf.min(x).dataSync()[0]);
+  if (minValue < 0) fail(where, name, `non-negative (${why})`, `a minimum of ${minValue}`);
 }
 
 /** Common prologue of a batch objective: tensor, rank, batch size, finite values. */

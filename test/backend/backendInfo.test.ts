@@ -16,7 +16,7 @@ describe("backendInfo", () => {
       simd: Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")),
       wasmMatMulOverride: true,
       tfjsVersion: tf.version.tfjs,
-      nodeVersion: process.versions.node,
+      runtime: `node ${process.versions.node}`,
       platform: `${process.platform}-${process.arch}`,
     });
     expect(info.threads).toBeGreaterThanOrEqual(1);

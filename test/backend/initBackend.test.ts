@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   BACKEND_ENV_VAR,
+  autoBackendOrder,
   defaultBackendDeps,
   initBackend,
   NODE_PACKAGE,
@@ -114,10 +115,10 @@ describe("initBackend selection", () => {
   it("rejects bad backend names, bad threads and unknown options", async () => {
     const deps = fakeDeps({});
     await expect(initBackend({ backend: "gpu" as never }, deps)).rejects.toThrow(
-      /initBackend: option 'backend' must be one of "auto", "node", "wasm", "cpu", got "gpu"/,
+      /initBackend: option 'backend' must be one of "auto", "node", "webgl", "wasm", "cpu", got "gpu"/,
     );
-    await expect(initBackend({}, fakeDeps({ env: { [BACKEND_ENV_VAR]: "webgl" } }))).rejects.toThrow(
-      /environment variable SPARSEKIT_BACKEND must be one of .*got "webgl"/,
+    await expect(initBackend({}, fakeDeps({ env: { [BACKEND_ENV_VAR]: "metal" } }))).rejects.toThrow(
+      /environment variable SPARSEKIT_BACKEND must be one of .*got "metal"/,
     );
     await expect(initBackend({ threads: 0 }, deps)).rejects.toThrow(/option 'threads' must be an integer, >= 1/);
     await expect(initBackend({ threads: 1.5 }, deps)).rejects.toThrow(SparsekitError);
@@ -136,5 +137,18 @@ describe("initBackend selection", () => {
     expect(["node", "wasm"]).toContain(r.backend);
     expect(tf.getBackend()).toBe(r.backend === "node" ? "tensorflow" : "wasm");
     if (r.backend === "wasm") expect(r.skipped.map((s) => s.backend)).toEqual(["node"]);
+  });
+
+  it("auto order: tfjs-node, wasm, cpu in Node; webgl, wasm, cpu in a browser", () => {
+    expect(autoBackendOrder(false)).toEqual(["node", "wasm", "cpu"]);
+    expect(autoBackendOrder(true)).toEqual(["webgl", "wasm", "cpu"]);
+  });
+
+  it("explains that webgl needs a browser when asked for in Node", async () => {
+    await expect(initBackend({ backend: "webgl" }, fakeDeps({}))).rejects.toThrow(/backend "webgl" could not be initialised \(WebGL needs a browser/);
+  });
+
+  it("validates wasmPaths", async () => {
+    await expect(initBackend({ wasmPaths: "" }, fakeDeps({}))).rejects.toThrow(/option 'wasmPaths' must be a non-empty folder or URL prefix/);
   });
 });

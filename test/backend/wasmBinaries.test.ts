@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { configureWasmPaths, WASM_BINARY_NAMES, wasmBinaryDir, type WasmModuleLike } from "../../src/backend/wasmBinaries.js";
+import { WASM_BINARY_NAMES, wasmBinaryDir } from "../../src/backend/wasmBinaries.js";
 
 describe("wasm binaries", () => {
   it("resolves the installed package's dist folder, whatever the working directory", () => {
@@ -18,17 +18,5 @@ describe("wasm binaries", () => {
     } finally {
       process.chdir(cwd);
     }
-  });
-
-  it("configures a module's paths once", () => {
-    const calls: string[] = [];
-    const fake: WasmModuleLike = {
-      setWasmPaths: (p) => void calls.push(p),
-      setThreadsCount: () => undefined,
-      getThreadsCount: () => 1,
-    };
-    configureWasmPaths(fake);
-    configureWasmPaths(fake);
-    expect(calls).toEqual([wasmBinaryDir()]);
   });
 });

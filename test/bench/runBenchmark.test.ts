@@ -60,7 +60,7 @@ describe("runBenchmark", () => {
         {
           backend: "wasm", backendName: "wasm", inputSize: 784, hiddenSize: 196, batchSize: 256, steps: 20, warmup: 5,
           roundsMs: [30], msPerStep: 30, minMsPerStep: 29, cpuMsPerStep: 31, firstLoss: 2, lastLoss: 1,
-          info: { backend: "wasm", threads: 1, cores: 2, simd: true, wasmMatMulOverride: true, tfjsVersion: "4.22.0", nodeVersion: "20", platform: "linux-x64" },
+          info: { backend: "wasm", threads: 1, cores: 2, simd: true, wasmMatMulOverride: true, tfjsVersion: "4.22.0", runtime: "node 20", platform: "linux-x64" },
         },
       ],
       unavailable: [],

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { initBackend } from "../../src/backend/index.js";
+import { initBackend } from "../../src/backend/node.js";
 import { DictionaryLearner } from "../../src/coding/DictionaryLearner.js";
 import { normalizeColumns } from "../../src/coding/dictionaryUpdate.js";
 import { createRng } from "../../src/random/index.js";

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { initBackend } from "../../src/backend/index.js";
+import { initBackend } from "../../src/backend/node.js";
 import { normalizeColumns } from "../../src/coding/dictionaryUpdate.js";
 import { lcaInference } from "../../src/coding/lcaInference.js";
 import { softThreshold } from "../../src/coding/threshold.js";

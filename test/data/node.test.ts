@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import * as data from "../../src/data/index.js";
+import * as data from "../../src/data/node.js";
 
 describe("src/data barrel", () => {
   it("exports the public API by name", () => {

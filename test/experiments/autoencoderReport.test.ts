@@ -4,7 +4,7 @@ import { basename, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { addAutoencoderReport, codeStatistics } from "../../src/experiments/autoencoderReport.js";
-import { RunReport } from "../../src/report/index.js";
+import { RunReport } from "../../src/report/node.js";
 import type { EpochRecord } from "../../src/train/history.js";
 
 beforeAll(async () => {

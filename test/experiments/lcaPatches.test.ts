@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { initBackend } from "../../src/backend/index.js";
+import { initBackend } from "../../src/backend/node.js";
 import { lcaPatches } from "../../src/experiments/lcaPatches.js";
 import { getExperiment } from "../../src/experiments/registry.js";
 import { runExperiment } from "../../src/experiments/runExperiment.js";
@@ -39,7 +39,7 @@ describe("lca-patches", () => {
     const out = tmp();
     await runExperiment(lcaPatches, { quick: true, outDir: out, seed: 4, progress: "none" });
     const first = read(out).metrics;
-    expect(existsSync(join(out, "checkpoints", "dictionary.json"))).toBe(true);
+    expect(existsSync(join(out, "checkpoints", "model.json"))).toBe(true);
     await runExperiment(lcaPatches, { outDir: out, seed: 4, progress: "none", resume: true });
     const second = read(out).metrics;
     expect(second.steps).toBe(6);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { initBackend } from "../../src/backend/index.js";
+import { initBackend } from "../../src/backend/node.js";
 import { runMlpTrial } from "../../src/experiments/mlpTrial.js";
 import { sphereSplit, type SphereSplit } from "../../src/experiments/sphereSplit.js";
 

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { defineExperiment } from "../../src/experiments/Experiment.js";
 import { resolveExperimentConfig, runExperiment } from "../../src/experiments/runExperiment.js";
 import { createRng } from "../../src/random/index.js";
-import { lineChart } from "../../src/report/index.js";
+import { lineChart } from "../../src/report/node.js";
 
 const seen: { config: Record<string, unknown>; seed: number; resume: boolean }[] = [];
 

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { initBackend } from "../../src/backend/index.js";
+import { initBackend } from "../../src/backend/node.js";
 import { getExperiment } from "../../src/experiments/registry.js";
 import { runExperiment } from "../../src/experiments/runExperiment.js";
 import { saePatches } from "../../src/experiments/saePatches.js";

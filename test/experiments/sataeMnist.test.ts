@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { initBackend } from "../../src/backend/index.js";
+import { initBackend } from "../../src/backend/node.js";
 import { getExperiment } from "../../src/experiments/registry.js";
 import { resolveExperimentConfig, runExperiment } from "../../src/experiments/runExperiment.js";
 import { sataeMnist } from "../../src/experiments/sataeMnist.js";

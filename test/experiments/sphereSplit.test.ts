@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { initBackend } from "../../src/backend/index.js";
-import { sphereDataset } from "../../src/data/index.js";
+import { initBackend } from "../../src/backend/node.js";
+import { sphereDataset } from "../../src/data/node.js";
 import { partitionGrid, sphereSplit } from "../../src/experiments/sphereSplit.js";
 
 beforeAll(async () => {

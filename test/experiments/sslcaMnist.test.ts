@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { initBackend } from "../../src/backend/index.js";
+import { initBackend } from "../../src/backend/node.js";
 import { LogisticRegression } from "../../src/baselines/logisticRegression.js";
 import { getExperiment } from "../../src/experiments/registry.js";
 import { resolveExperimentConfig, runExperiment } from "../../src/experiments/runExperiment.js";

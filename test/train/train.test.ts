@@ -9,6 +9,7 @@ import { glorotUniform } from "../../src/train/initializers.js";
 import { createRng } from "../../src/random/index.js";
 import { train, type LossTermsFn, type TrainOptions } from "../../src/train/train.js";
 import { TrainingDivergedError } from "../../src/train/TrainingDivergedError.js";
+import { ovrOverlap } from "../../src/objectives/ovrOverlap.js";
 import { SparsekitError } from "../../src/validation/SparsekitError.js";
 
 beforeAll(async () => {
@@ -235,6 +236,35 @@ describe("train", () => {
     expect(new Set(counts).size).toBe(1);
     // The optimizer was created from a spec, so train() disposed it (and its accumulators).
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("reads values back for checks only every valueCheckEvery steps (no dataSync stall per step)", async () => {
+    const v = mlp();
+    const x = tf.randomUniform([40, 3], 0, 1, "float32", 3);
+    const lossTerms: LossTermsFn = ({ x: xb }) => {
+      const h = tf.relu(tf.add(tf.matMul(xb as tf.Tensor2D, v.w1), v.b1));
+      return { ovr: tf.mul(1e-3, ovrOverlap(h)) as tf.Scalar, fit: tf.mean(tf.square(tf.sub(tf.matMul(h, v.w2), 0.5))) as tf.Scalar };
+    };
+    const count = async (valueCheckEvery: number) => {
+      const original = tf.Tensor.prototype.dataSync;
+      let calls = 0;
+      tf.Tensor.prototype.dataSync = function (this: tf.Tensor) {
+        calls++;
+        return original.call(this);
+      } as typeof original;
+      try {
+        await train({ variables: v, lossTerms, data: { x }, epochs: 20, batchSize: 8, seed: 1, progress: "none", valueCheckEvery });
+      } finally {
+        tf.Tensor.prototype.dataSync = original;
+      }
+      return calls;
+    };
+    const everyStep = await count(1);
+    const every50 = await count(50);
+    // 100 steps: ovrOverlap's sign and NaN checks plus the variable check, each a read-back.
+    expect(everyStep).toBeGreaterThanOrEqual(300);
+    expect(every50).toBeLessThanOrEqual(3 * 3);
+    x.dispose();
   });
 
   it("runs callbacks and evaluate, and lets a callback stop training", async () => {

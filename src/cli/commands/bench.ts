@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import { runBenchmark } from "../../bench/index.js";
-import type { BackendRequest } from "../../backend/index.js";
+import type { BackendRequest } from "../../backend/node.js";
 import type { CliIO } from "../io.js";
 import { UsageError } from "../UsageError.js";
 

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { backendInfo } from "../../backend/index.js";
+import { backendInfo } from "../../backend/node.js";
 import type { CliIO } from "../io.js";
 import { packageVersion } from "../../io/packageRoot.js";
 

@@ -9,7 +9,7 @@ describe("sparsekit info", () => {
     expect(info.backend).toBe("cpu");
     expect(info.threads).toBe(1);
     expect(info.tfjsVersion).toBe("4.22.0");
-    expect(info.nodeVersion).toBe(process.versions.node);
+    expect(info.runtime).toBe(`node ${process.versions.node}`);
     expect(typeof info.sparsekit).toBe("string");
   });
   it("prints a readable table by default on the wasm backend", async () => {
