@@ -58,7 +58,6 @@ export { fitSparse, type FitSparseOptions } from "./fitSparse.js";
 export {
   loadSparseModel,
   saveSparseModel,
-  SPARSEKIT_JSON,
   type LoadedSparseModel,
   type SaveSparseModelOptions,
   type SparseModelMeta,

@@ -63,7 +63,14 @@ export async function importOptimizerState(optimizer: tf.Optimizer, state: Optim
   const core = weights.filter((w) => !(ADAM_EXTRAS as readonly string[]).includes(w.name));
   // setWeights turns each tensor into a new variable that shares its data; clone so the caller
   // can dispose `state` independently.
-  await optimizer.setWeights(core.map(({ name, tensor }) => ({ name, tensor: tf.clone(tensor) })));
+  // tfjs builds its accumulators with tensor.variable() (which shares the data) and never frees
+  // the tensors it is given, iter included: free our clones afterwards.
+  const clones = core.map(({ name, tensor }) => ({ name, tensor: tf.clone(tensor) }));
+  try {
+    await optimizer.setWeights(clones);
+  } finally {
+    tf.dispose(clones.map((c) => c.tensor));
+  }
   if (source.name === "adam") {
     if (extras.length !== 2) {
       throw new SparsekitError(`${where}: Adam state lacks ${ADAM_EXTRAS.join(" and ")}.`);

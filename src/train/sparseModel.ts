@@ -1,16 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
-import { getStorage } from "../io/storage.js";
-import { loadModelFromDirectory, saveModelToDirectory } from "../io/modelDirectory.js";
+import { resolveIoHandler } from "../io/resolveIoHandler.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import type { TrainHistory } from "./history.js";
 import { isOptimizer, optimizerSpecSchema, type OptimizerSpec } from "./optimizer.js";
-import { disposeOptimizerState, loadOptimizerState, restoreOptimizer, saveOptimizerState } from "./optimizerState.js";
+import { disposeOptimizerState, exportOptimizerState, restoreOptimizer } from "./optimizerState.js";
 import { penaltySpecSchema, resolvePenalties, type PenaltySpec } from "./penalties.js";
 import { parseWith } from "./schemaError.js";
 
-export const SPARSEKIT_JSON = "sparsekit.json";
-const OPTIMIZER_STEM = "optimizer";
 
 const metaSchema = z.object({
   format: z.literal("sparsekit-model"),
@@ -22,7 +19,7 @@ const metaSchema = z.object({
   savedAt: z.string(),
 });
 
-/** Contents of sparsekit.json. The optimizer's tensors are in optimizer.json / optimizer.bin. */
+/** The model's `userDefinedMetadata.sparsekit`; the optimizer's tensors are weights named "sparsekit/optimizer/…". */
 export type SparseModelMeta = z.infer<typeof metaSchema>;
 
 export interface SaveSparseModelOptions {
@@ -54,66 +51,100 @@ function jsonClone(value: unknown, where: string, arg: string): unknown {
   }
 }
 
+const OPTIMIZER_PREFIX = "sparsekit/optimizer/";
+
+/** Captures what a LayersModel would save (topology, weights, training config). */
+async function layersArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
+  let captured: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      captured = artifacts;
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    }),
+  );
+  return captured!;
+}
+
 /**
- * Saves a model trained with sparsity penalties: the standard tfjs directory (model.json +
- * weights.bin, see directoryHandler) plus `sparsekit.json` (penalties, training config, history,
- * optimizer spec) and, with `optimizer`, its state as optimizer.json/.bin.
+ * Saves a model trained with sparsity penalties as one standard tfjs model (model.json +
+ * weights): the penalties, training config, history and optimizer spec ride in
+ * `userDefinedMetadata.sparsekit`, and with `optimizer` its state is stored as extra weights
+ * named "sparsekit/optimizer/…", so training can continue exactly where it stopped.
+ * `target`: a directory path (Node, through sparsekit/node), a tfjs URL ("indexeddb://name",
+ * "downloads://name", "file://dir") or a tf.io.IOHandler — a model saved in a page loads in Node.
  * {@link loadSparseModel} reads it back; then `fitSparse(loaded.model, x, y, { penalties:
  * loaded.penalties, optimizer: loaded.optimizer, ... })` continues training.
  */
-export async function saveSparseModel(model: tf.LayersModel, dir: string, options: SaveSparseModelOptions = {}): Promise<void> {
+export async function saveSparseModel(model: tf.LayersModel, target: string | tf.io.IOHandler, options: SaveSparseModelOptions = {}): Promise<tf.io.SaveResult> {
   const where = "saveSparseModel";
   if (!(model instanceof tf.LayersModel)) throw new SparsekitError(`${where}: argument 'model' must be a tf.LayersModel.`);
-  if (typeof dir !== "string" || dir === "") throw new SparsekitError(`${where}: argument 'dir' must be a non-empty path.`);
+  const handler = resolveIoHandler(target, "save", where);
+  if (!handler.save) throw new SparsekitError(`${where}: the IO handler for ${String(target)} cannot save.`);
   const penalties = resolvePenalties(model, options.penalties ?? [], where).map((p) => p.spec);
   if (options.optimizer !== undefined && !isOptimizer(options.optimizer)) {
     throw new SparsekitError(`${where}: option 'optimizer' must be a tf.Optimizer (the instance used for training).`);
   }
-  const storage = getStorage(where);
-  await saveModelToDirectory(model, dir);
+  const trainingConfig = (jsonClone(options.trainingConfig ?? {}, where, "trainingConfig") ?? {}) as Record<string, unknown>;
+  const history = options.history ? jsonClone(options.history, where, "history") : undefined;
+  const artifacts = await layersArtifacts(model);
   let optimizerSpec: OptimizerSpec | undefined;
   if (options.optimizer) {
-    optimizerSpec = await saveOptimizerState(options.optimizer, dir, OPTIMIZER_STEM);
-  } else {
-    await storage.remove(storage.join(dir, `${OPTIMIZER_STEM}.json`));
-    await storage.remove(storage.join(dir, `${OPTIMIZER_STEM}.bin`));
+    const state = await exportOptimizerState(options.optimizer);
+    try {
+      optimizerSpec = state.spec;
+      const encoded = await tf.io.encodeWeights(state.weights.map(({ name, tensor }) => ({ name: OPTIMIZER_PREFIX + name, tensor })));
+      artifacts.weightSpecs = [...(artifacts.weightSpecs ?? []), ...encoded.specs];
+      artifacts.weightData = tf.io.concatenateArrayBuffers([
+        tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? new ArrayBuffer(0)),
+        tf.io.CompositeArrayBuffer.join(encoded.data),
+      ]);
+    } finally {
+      disposeOptimizerState(state);
+    }
   }
   const meta: SparseModelMeta = {
     format: "sparsekit-model",
     formatVersion: 1,
     penalties,
-    trainingConfig: (jsonClone(options.trainingConfig ?? {}, where, "trainingConfig") ?? {}) as Record<string, unknown>,
+    trainingConfig,
     ...(optimizerSpec ? { optimizer: optimizerSpec } : {}),
-    ...(options.history ? { history: jsonClone(options.history, where, "history") } : {}),
+    ...(history !== undefined ? { history } : {}),
     savedAt: new Date().toISOString(),
   };
-  await storage.writeAtomic(storage.join(dir, SPARSEKIT_JSON), JSON.stringify(meta, null, 1));
+  artifacts.userDefinedMetadata = { ...(artifacts.userDefinedMetadata ?? {}), sparsekit: meta };
+  return handler.save(artifacts);
 }
 
-/** Loads what {@link saveSparseModel} wrote; penalties are re-validated against the loaded model. */
-export async function loadSparseModel(dir: string): Promise<LoadedSparseModel> {
+/** Loads what {@link saveSparseModel} wrote (same kinds of target); penalties are re-validated against the loaded model. */
+export async function loadSparseModel(target: string | tf.io.IOHandler): Promise<LoadedSparseModel> {
   const where = "loadSparseModel";
-  const storage = getStorage(where);
-  const file = storage.join(dir, SPARSEKIT_JSON);
-  let raw: unknown;
+  const handler = resolveIoHandler(target, "load", where);
+  if (!handler.load) throw new SparsekitError(`${where}: the IO handler for ${String(target)} cannot load.`);
+  const artifacts = await handler.load();
+  const raw = (artifacts.userDefinedMetadata as { sparsekit?: unknown } | undefined)?.sparsekit;
+  if (raw === undefined) {
+    throw new SparsekitError(`${where}: ${String(target)} has no sparsekit metadata (userDefinedMetadata.sparsekit); load a plain tfjs model with tf.loadLayersModel.`);
+  }
+  const meta = parseWith(metaSchema, raw, where, "userDefinedMetadata.sparsekit");
+  const all = tf.io.decodeWeights(artifacts.weightData ?? new ArrayBuffer(0), artifacts.weightSpecs ?? []);
+  const modelNames = (artifacts.weightSpecs ?? []).map((s) => s.name).filter((n) => !n.startsWith(OPTIMIZER_PREFIX));
   try {
-    raw = JSON.parse(await storage.readText(file));
-  } catch (err) {
-    throw new SparsekitError(`${where}: cannot read ${file}: ${(err as Error).message}.`);
-  }
-  const meta = parseWith(metaSchema, raw, where, SPARSEKIT_JSON);
-  const model = await loadModelFromDirectory(dir);
-  resolvePenalties(model, meta.penalties, where);
-  const loaded: LoadedSparseModel = { model, penalties: meta.penalties, trainingConfig: meta.trainingConfig };
-  if (meta.history !== undefined) loaded.history = meta.history as TrainHistory;
-  if (meta.optimizer) {
-    const state = await loadOptimizerState(dir, OPTIMIZER_STEM);
-    try {
-      loaded.optimizer = await restoreOptimizer(state);
-    } finally {
-      disposeOptimizerState(state);
+    const encoded = await tf.io.encodeWeights(modelNames.map((name) => ({ name, tensor: all[name] })));
+    const model = await tf.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: artifacts.modelTopology, weightSpecs: encoded.specs, weightData: encoded.data, trainingConfig: artifacts.trainingConfig }),
+    );
+    resolvePenalties(model, meta.penalties, where);
+    const loaded: LoadedSparseModel = { model, penalties: meta.penalties, trainingConfig: meta.trainingConfig };
+    if (meta.history !== undefined) loaded.history = meta.history as TrainHistory;
+    if (meta.optimizer) {
+      const weights = (artifacts.weightSpecs ?? [])
+        .filter((s) => s.name.startsWith(OPTIMIZER_PREFIX))
+        .map((s) => ({ name: s.name.slice(OPTIMIZER_PREFIX.length), tensor: all[s.name] }));
+      loaded.optimizer = await restoreOptimizer({ spec: meta.optimizer, weights });
+      loaded.optimizerSpec = meta.optimizer;
     }
-    loaded.optimizerSpec = state.spec;
+    return loaded;
+  } finally {
+    tf.dispose(Object.values(all));
   }
-  return loaded;
 }

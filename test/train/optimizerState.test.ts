@@ -114,4 +114,19 @@ describe("optimizer state", () => {
     await expect(importOptimizerState(createOptimizer({ name: "adam", learningRate: 0.1 }), state)).rejects.toThrow(/does not match/);
     await expect(importOptimizerState(createOptimizer({ name: "adam", learningRate: 0.05 }), { ...state, weights: state.weights.slice(1) })).rejects.toThrow(/must start with the iteration count 'iter'/);
   });
+
+  it("restoring an optimizer and disposing it leaves no tensor behind (tfjs setWeights keeps the inputs)", async () => {
+    const w = tf.variable(tf.ones([3, 2]));
+    const opt = createOptimizer({ name: "adam", learningRate: 0.1 });
+    opt.minimize(() => tf.sum(tf.square(w)) as tf.Scalar);
+    const state = await exportOptimizerState(opt);
+    const before = tf.memory().numTensors;
+    const restored = await restoreOptimizer(state);
+    restored.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    disposeOptimizerState(state);
+    opt.dispose();
+    w.dispose();
+  });
 });
+

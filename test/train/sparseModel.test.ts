@@ -40,7 +40,8 @@ describe("saveSparseModel / loadSparseModel", () => {
     const h1 = await fitSparse(model, x, y, opts);
     const trainingConfig = { loss: "categoricalCrossentropy", epochs: 4, batchSize: 16, seed: 3 };
     await saveSparseModel(model, dir, { penalties, trainingConfig, optimizer, history: h1 });
-    expect((await fs.readdir(dir)).sort()).toEqual(["model.json", "optimizer.bin", "optimizer.json", "sparsekit.json", "weights.bin"]);
+    // One standard tfjs model: metadata in model.json, optimizer state as extra weights.
+    expect((await fs.readdir(dir)).sort()).toEqual(["model.json", "weights.bin"]);
 
     const loaded = await loadSparseModel(dir);
     expect(loaded.penalties).toEqual(penalties);
@@ -69,7 +70,7 @@ describe("saveSparseModel / loadSparseModel", () => {
     fresh.optimizer?.dispose();
   });
 
-  it("works without optimizer and penalties, and removes a stale optimizer file", async () => {
+  it("works without optimizer and penalties, and overwrites an earlier save with its optimizer state", async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), "sparsekit-sm-"));
     const model = mlp();
     const opt = createOptimizer({ name: "sgd", learningRate: 0.1 });
@@ -79,7 +80,26 @@ describe("saveSparseModel / loadSparseModel", () => {
     expect(loaded.optimizer).toBeUndefined();
     expect(loaded.penalties).toEqual([]);
     expect(loaded.trainingConfig).toEqual({});
-    expect((await fs.readdir(dir)).sort()).toEqual(["model.json", "sparsekit.json", "weights.bin"]);
+    expect((await fs.readdir(dir)).sort()).toEqual(["model.json", "weights.bin"]);
+    // Still a plain tfjs model for tools that know nothing of sparsekit.
+    const plain = await tf.loadLayersModel(`file://${dir}/model.json`);
+    expect(weightsOf(plain)).toEqual(weightsOf(model));
+  });
+
+  it("saves to and loads from any tfjs IO handler (as a web page would with indexeddb:// or downloads://)", async () => {
+    const model = mlp();
+    const optimizer = createOptimizer({ name: "adam", learningRate: 0.02 });
+    await fitSparse(model, x, y, { loss: "categoricalCrossentropy", optimizer, penalties, epochs: 1, batchSize: 16, seed: 1, progress: "none" });
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await saveSparseModel(model, tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) })), { penalties, optimizer });
+    const before = tf.memory().numTensors;
+    const loaded = await loadSparseModel(tf.io.fromMemory(artifacts!));
+    expect(weightsOf(loaded.model)).toEqual(weightsOf(model));
+    expect(loaded.penalties).toEqual(penalties);
+    loaded.model.dispose();
+    loaded.optimizer?.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    optimizer.dispose();
   });
 
   it("validates what it saves and what it loads", async () => {
@@ -90,12 +110,15 @@ describe("saveSparseModel / loadSparseModel", () => {
     );
     await expect(saveSparseModel(model, dir, { trainingConfig: { big: 10n } as never })).rejects.toThrow(/'trainingConfig' must be JSON-serialisable/);
     await saveSparseModel(model, dir, { penalties });
-    const file = path.join(dir, "sparsekit.json");
-    const meta = JSON.parse(await fs.readFile(file, "utf8"));
-    meta.penalties[0].weight = -1;
-    await fs.writeFile(file, JSON.stringify(meta));
-    await expect(loadSparseModel(dir)).rejects.toThrow(/loadSparseModel: argument 'sparsekit.json' is invalid: penalties\[0\]\.weight/);
+    const file = path.join(dir, "model.json");
+    const json = JSON.parse(await fs.readFile(file, "utf8"));
+    json.userDefinedMetadata.sparsekit.penalties[0].weight = -1;
+    await fs.writeFile(file, JSON.stringify(json));
+    await expect(loadSparseModel(dir)).rejects.toThrow(/loadSparseModel: argument 'userDefinedMetadata.sparsekit' is invalid: penalties\[0\]\.weight/);
+    delete json.userDefinedMetadata;
+    await fs.writeFile(file, JSON.stringify(json));
+    await expect(loadSparseModel(dir)).rejects.toThrow(/loadSparseModel: .* has no sparsekit metadata/);
     await fs.rm(file);
-    await expect(loadSparseModel(dir)).rejects.toThrow(/loadSparseModel: cannot read .*sparsekit.json/);
+    await expect(loadSparseModel(dir)).rejects.toThrow(/cannot read .*model.json/);
   });
 });
