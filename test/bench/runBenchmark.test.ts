@@ -31,7 +31,7 @@ describe("runBenchmark", () => {
   it("with backends 'all' runs every available backend and lists the missing ones", async () => {
     const r = await runBenchmark({ ...TINY, backends: "all", reference: false, deps: noNode });
     expect(r.sparsekit.map((s) => s.backendName)).toEqual(["wasm", "cpu"]);
-    expect(r.unavailable.map((u) => u.backend)).toEqual(["node"]);
+    expect(r.unavailable.map((u) => u.backend)).toContain("node"); // (and webgl, which Node lacks)
     expect(r.unavailable[0].reason).toContain("npm install @tensorflow/tfjs-node");
     expect(r.pytorch).toMatchObject({ status: "skipped", reason: expect.stringContaining("reference: false") });
   });
