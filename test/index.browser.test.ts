@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -7,7 +8,7 @@ import * as sparsekit from "../src/index.js";
 import { bundleCoreForBrowser } from "./helpers/bundleCore.js";
 import { chromiumPresent, CHROMIUM, launchChromium } from "./helpers/chromium.js";
 import { serveFiles } from "./helpers/staticServer.js";
-import type { Page } from "playwright-core";
+import type { Download, Page } from "playwright-core";
 
 if (!chromiumPresent) console.warn(`core browser test skipped: ${CHROMIUM} is absent (install Debian's chromium package to run it).`);
 
@@ -178,29 +179,31 @@ describe.skipIf(!chromiumPresent)("the core entry in headless Chromium", () => {
     });
   }
 
-  it("saves a model in the page and loads it in Node (and back) through tfjs IO handlers", async () => {
+  it("saves a model in the page (indexeddb://, downloads://) and loads the download in Node", async () => {
+    const downloads: Promise<string>[] = [];
+    const dir = mkdtempSync(path.join(tmpdir(), "sparsekit-download-"));
+    const onDownload = (d: Download) => void downloads.push(d.saveAs(path.join(dir, d.suggestedFilename())).then(() => d.suggestedFilename()));
+    page.on("download", onDownload);
     const saved = await page.evaluate(async () => {
       const g = globalThis as unknown as { tf: typeof tf; sparsekit: typeof sparsekit };
       await g.sparsekit.initBackend({ backend: "cpu" });
       const model = g.sparsekit.SparseAutoencoder.create({ inputSize: 6, hiddenSize: 4, seed: 3 });
-      let artifacts: tf.io.ModelArtifacts | undefined;
-      await model.save(g.tf.io.withSaveHandler(async (a) => {
-        artifacts = a;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
-      }));
       await model.save("indexeddb://sparsekit-test-sae");
       const back = await g.sparsekit.SparseAutoencoder.load("indexeddb://sparsekit-test-sae");
       const same = Array.from(back.variables.W1.dataSync()).join() === Array.from(model.variables.W1.dataSync()).join();
+      await model.save("downloads://sae");
       const w1 = Array.from(model.variables.W1.dataSync());
       model.dispose();
       back.dispose();
-      return { topology: artifacts!.modelTopology, specs: artifacts!.weightSpecs!, data: Array.from(new Uint8Array(artifacts!.weightData as ArrayBuffer)), same, w1 };
+      return { same, w1 };
     });
+    await expect.poll(() => downloads.length, { timeout: 20_000 }).toBe(2);
+    expect((await Promise.all(downloads)).sort()).toEqual(["sae.json", "sae.weights.bin"]);
+    page.off("download", onDownload);
     expect(saved.same).toBe(true);
-    const loaded = await sparsekit.SparseAutoencoder.load(
-      tf.io.fromMemory({ modelTopology: saved.topology as object, weightSpecs: saved.specs, weightData: new Uint8Array(saved.data).buffer }),
-    );
-    expect(Array.from(loaded.variables.W1.dataSync())).toEqual(saved.w1.map((v) => Math.fround(v)));
+    const loaded = await sparsekit.SparseAutoencoder.load(path.join(dir, "sae.json"));
+    expect(Array.from(loaded.variables.W1.dataSync())).toEqual(saved.w1);
+    expect(loaded.config.hiddenSize).toBe(4);
     loaded.dispose();
     expect(consoleErrors).toEqual([]);
   });
