@@ -146,8 +146,8 @@ export class LogisticRegression {
         return [mean as tf.Tensor2D, tf.tensor2d(s, [1, d])];
       });
     }
-    this.w = tf.variable(tf.zeros([d, numClasses]), true);
-    this.b = tf.variable(tf.zeros([numClasses]), true);
+    // tidy frees the zeros; the variables (never tracked by tidy) keep their own copies.
+    [this.w, this.b] = tf.tidy(() => [tf.variable(tf.zeros([d, numClasses]), true), tf.variable(tf.zeros([numClasses]), true)]);
     const w = this.w as unknown as tf.Tensor2D;
     const b = this.b as unknown as tf.Tensor1D;
     const xs = this.prepare(x);
