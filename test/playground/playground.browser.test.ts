@@ -1,0 +1,148 @@
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { build } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serveStatic } from "./staticServer.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const chromiumPresent = existsSync(CHROMIUM);
+if (!chromiumPresent) {
+  console.warn(`playground browser test skipped: ${CHROMIUM} is absent (install Debian's chromium package to run it).`);
+}
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const playgroundDir = join(root, "playground");
+const distDir = join(playgroundDir, "dist");
+const SCREENSHOT = join(root, "docs", "playground.png");
+
+interface PageState {
+  step: number;
+  numTensors: number;
+  history: { step: number; loss: number; stepsPerSecond: number }[];
+  timings: Record<string, number>;
+}
+
+async function state(page: Page): Promise<PageState> {
+  return page.evaluate(() => {
+    const sk = (window as unknown as { sparsekit: { tf: { memory(): { numTensors: number } }; playground: { loop: { steps: number }; history: PageState["history"]; timings: Record<string, number> } } }).sparsekit;
+    return { step: sk.playground.loop.steps, numTensors: sk.tf.memory().numTensors, history: [...sk.playground.history], timings: { ...sk.playground.timings } };
+  });
+}
+
+async function stepCounter(page: Page): Promise<number> {
+  return Number(await page.textContent('[data-testid="step"]'));
+}
+
+/** Clicks start and waits until the on-page step counter reaches `steps`, then pauses. */
+async function trainUntil(page: Page, steps: number, timeoutMs: number): Promise<void> {
+  await page.click('[data-testid="start"]');
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="step"]')?.textContent) >= n, steps, { timeout: timeoutMs, polling: 200 });
+  await page.click('[data-testid="pause"]');
+  await page.waitForFunction(() => !(document.querySelector('[data-testid="start"]') as HTMLButtonElement).disabled);
+}
+
+/** Spread of the filter canvas' grey levels: 0 for a constant picture. */
+async function canvasSpread(page: Page): Promise<{ width: number; height: number; std: number }> {
+  return page.evaluate(() => {
+    const c = document.querySelector('[data-testid="filters"]') as HTMLCanvasElement;
+    const d = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+    let s = 0;
+    let s2 = 0;
+    const n = d.length / 4;
+    for (let i = 0; i < d.length; i += 4) {
+      s += d[i];
+      s2 += d[i] * d[i];
+    }
+    return { width: c.width, height: c.height, std: Math.sqrt(Math.max(0, s2 / n - (s / n) ** 2)) };
+  });
+}
+
+describe.skipIf(!chromiumPresent)("playground in headless Chromium", () => {
+  let server: Awaited<ReturnType<typeof serveStatic>>;
+  let context: BrowserContext;
+  let userDataDir: string;
+  const problems: string[] = [];
+  const rates: Record<string, number> = {};
+
+  beforeAll(async () => {
+    await build({ configFile: join(playgroundDir, "vite.config.ts"), logLevel: "warn" });
+    server = await serveStatic(distDir);
+    userDataDir = await mkdtemp(join(tmpdir(), "chromium-profile-"));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1400, height: 1000 },
+      // WebGL2 through SwiftShader (a software GPU) in headless Chromium.
+      args: [
+        "--no-sandbox",
+        "--use-angle=swiftshader",
+        "--enable-unsafe-swiftshader",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+    if (Object.keys(rates).length) console.log(`playground steps/s (sae-patches, headless Chromium): ${JSON.stringify(rates)}`);
+  });
+
+  async function open(query: string): Promise<Page> {
+    const page = await context.newPage();
+    page.on("console", (m) => {
+      if (m.type() === "error") problems.push(`${query}: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => problems.push(`${query}: ${e.message}`));
+    await page.goto(`${server.url}?${query}`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    return page;
+  }
+
+  for (const backend of ["webgl", "wasm"] as const) {
+    it(`trains the KL sparse autoencoder for 100+ steps on ${backend}`, async () => {
+      const page = await open(`model=sae-patches&backend=${backend}`);
+      try {
+        expect(await page.textContent('[data-testid="backend"]')).toBe(backend);
+        expect(await stepCounter(page)).toBe(0);
+        await trainUntil(page, 20, 40_000);
+        const early = await state(page);
+        await trainUntil(page, 110, 60_000);
+        const late = await state(page);
+        expect(await stepCounter(page)).toBeGreaterThanOrEqual(110);
+        expect(late.step).toBeGreaterThan(early.step);
+        // Loss read back every few steps: the first readout is at the random start.
+        const losses = late.history.map((h) => h.loss);
+        expect(losses.length).toBeGreaterThan(3);
+        const lastMean = losses.slice(-3).reduce((a, b) => a + b, 0) / 3;
+        expect(lastMean).toBeLessThan(0.5 * losses[0]);
+        expect(Number(await page.textContent('[data-testid="loss"]'))).toBeLessThan(losses[0]);
+        const spread = await canvasSpread(page);
+        expect(spread.width).toBeGreaterThan(20);
+        expect(spread.std).toBeGreaterThan(5);
+        // No tensor leaks: the count is flat between step ~20 and step 110+.
+        expect(late.numTensors).toBeLessThanOrEqual(early.numTensors + 3);
+        rates[backend] = Math.round(late.history.at(-1)!.stepsPerSecond);
+        expect(late.timings.readyMs).toBeGreaterThan(0);
+        if (backend === "wasm") {
+          // A longer run for the README picture (wasm is the fast one under SwiftShader).
+          await trainUntil(page, 2000, 40_000);
+          await mkdir(dirname(SCREENSHOT), { recursive: true });
+          await page.screenshot({ path: SCREENSHOT, fullPage: true });
+        }
+      } finally {
+        await page.close();
+      }
+      expect(problems).toEqual([]);
+    });
+  }
+});
