@@ -13,7 +13,7 @@ import { deriveSeed } from "../random/index.js";
 import { barChart, errorBandChart, imageGrid, lineChart, type RunReport } from "../report/node.js";
 import type { EpochRecord } from "../train/history.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
-import { defineExperiment, type ExperimentContext } from "./Experiment.js";
+import { defineExperiment, type TrialContext, type TrialSpec } from "./Experiment.js";
 import { formatSeedSummary, summarizeSeeds, type SeedSummary } from "./seedStatistics.js";
 
 const augmentationSchema = z.strictObject({
@@ -77,6 +77,20 @@ const configSchema = z.strictObject({
 });
 
 type Config = z.output<typeof configSchema>;
+
+type DataSettings = Pick<Config, "trainSize" | "testSize" | "evaluateOn" | "validationSize">;
+type ClustererModel = Pick<EntropyClustererConfig, "numClusters" | "batchTerm" | "lambda" | "consistencyWeight" | "beta">;
+type TrainingSettings = Pick<
+  Config,
+  "architecture" | "hiddenSizes" | "convFilters" | "augmentation" | "augmentedViews" | "batchSize" | "consistencyBatchSize" | "learningRate"
+>;
+/** One trial: one clusterer (objective, N, seed, epochs) ... */
+type ClustererTrialConfig = { kind: "clusterer" } & DataSettings & TrainingSettings & { model: ClustererModel; epochs: number; replicate: number };
+/** ... or k-means on pixels and on PCA features for one N, every seed. */
+type KMeansTrialConfig = { kind: "kmeans" } & DataSettings & Pick<Config, "seeds" | "pcaComponents" | "kmeansIterations"> & { k: number };
+type EntropyTrialResult =
+  | { kind: "clusterer"; run: ClustererRun; cpuSeconds: number }
+  | { kind: "kmeans"; raw: Scores[]; pca: Scores[]; cpuSeconds: number };
 
 interface Method {
   key: string;
@@ -199,97 +213,144 @@ export const entropyMnist = defineExperiment({
     samplesPerCluster: 2,
     extraClusterCounts: [12],
   },
-  async run(config: Config, ctx, report) {
-    const cpu0 = process.cpuUsage();
-    const N = config.numClusters;
-    const data = loadMnist({ trainSize: config.trainSize, testSize: config.testSize, oneHot: false });
-    const seeds = Array.from({ length: config.seeds }, (_, i) => deriveSeed(ctx.seed, "entropy-mnist", i));
-    const disposers: tf.Tensor[] = [];
-    try {
-      const split = evaluationSplit(data, config);
-      disposers.push(...split.owned);
-      const { xTrain, xTest, labels } = split;
-      const testPixels = xTest.dataSync() as Float32Array;
-      const methods: Method[] = [
-        { key: "perUnit", label: "perUnit (seed 004)", batchTerm: "perUnit", lambda: config.perUnitLambda, consistencyWeight: 0 },
-        { key: "marginal", label: "marginal (RIM)", batchTerm: "marginal", lambda: config.lambda, consistencyWeight: 0 },
-        { key: "marginalConsistency", label: "marginal + consistency (IMSAT-like)", batchTerm: "marginal", lambda: config.lambda, consistencyWeight: config.consistencyWeight },
-      ];
-      const trainRun = (name: string, model: Partial<EntropyClustererConfig>, epochs: number, seed: number) =>
-        runClusterer(name, model, epochs, seed, config, ctx, xTrain, xTest, labels);
-
-      // ---- main comparison -------------------------------------------------------------------
-      const runs: Record<string, ClustererRun[]> = {};
-      for (const m of methods) {
-        runs[m.key] = [];
-        for (const [i, seed] of seeds.entries()) {
-          const r = await report.time(`train ${m.key}`, () =>
-            trainRun(`${m.key}-N${N}-seed${i}`, { numClusters: N, batchTerm: m.batchTerm, lambda: m.lambda, consistencyWeight: m.consistencyWeight, beta: config.beta }, config.epochs, seed),
-          );
-          ctx.log(`${m.key} seed ${i}: acc ${pct(r.scores.acc)}, NMI ${r.scores.nmi.toFixed(3)}, used ${r.scores.used}/${N} (${r.seconds.toFixed(1)} s)`);
-          runs[m.key].push(r);
+  grid: {
+    trials(config: Config, seed: number): TrialSpec[] {
+      const N = config.numClusters;
+      const data = { trainSize: config.trainSize, testSize: config.testSize, evaluateOn: config.evaluateOn, validationSize: config.validationSize };
+      const training = {
+        architecture: config.architecture, hiddenSizes: config.hiddenSizes, convFilters: config.convFilters, augmentation: config.augmentation,
+        augmentedViews: config.augmentedViews, batchSize: config.batchSize, consistencyBatchSize: config.consistencyBatchSize, learningRate: config.learningRate,
+      };
+      const trials = new Map<string, TrialSpec>();
+      const clusterer = (label: string, model: ClustererModel, epochs: number, replicate: number) => {
+        const c: ClustererTrialConfig = { kind: "clusterer", ...data, ...training, model, epochs, replicate };
+        trials.set(label, { label, config: c as unknown as Record<string, unknown>, seed });
+      };
+      const kmeans = (k: number) => {
+        const c: KMeansTrialConfig = { kind: "kmeans", ...data, k, seeds: config.seeds, pcaComponents: config.pcaComponents, kmeansIterations: config.kmeansIterations };
+        trials.set(`kmeans-N${k}`, { label: `kmeans-N${k}`, config: c as unknown as Record<string, unknown>, seed });
+      };
+      for (const m of methodsOf(config)) {
+        for (let i = 0; i < config.seeds; i++) {
+          clusterer(`${m.key}-N${N}-seed${i}`, { numClusters: N, batchTerm: m.batchTerm, lambda: m.lambda, consistencyWeight: m.consistencyWeight, beta: config.beta }, config.epochs, i);
         }
       }
+      kmeans(N);
+      const mc = methodsOf(config)[2];
+      for (const n of config.extraClusterCounts) {
+        for (let i = 0; i < config.seeds; i++) {
+          clusterer(`${mc.key}-N${n}-seed${i}`, { numClusters: n, batchTerm: mc.batchTerm, lambda: mc.lambda, consistencyWeight: mc.consistencyWeight, beta: config.beta }, config.epochs, i);
+        }
+        kmeans(n);
+      }
+      for (const beta of config.betaGrid) {
+        for (const lambda of config.lambdaGrid) {
+          clusterer(`sweep-beta${beta}-lambda${lambda}`, { numClusters: N, batchTerm: "marginal", lambda, consistencyWeight: 0, beta }, config.sweepEpochs, 0);
+        }
+      }
+      return [...trials.values()];
+    },
 
-      // ---- k-means baselines -----------------------------------------------------------------
-      const pca = new Pca({ nComponents: Math.min(config.pcaComponents, xTrain.shape[1]) });
-      const features = await report.time("pca", () => {
-        pca.fit(xTrain);
-        return { xTrain, xTest, zTrain: pca.transform(xTrain), zTest: pca.transform(xTest) };
-      });
-      pca.dispose();
-      disposers.push(features.zTrain, features.zTest);
-      const kmeansRuns = await report.time("k-means", () => runKMeans(N, seeds, config, features, labels));
-      const meanAcc = (xs: Scores[]) => xs.reduce((a, b) => a + b.acc, 0) / xs.length;
-      ctx.log(`k-means mean accuracy: pixels ${pct(meanAcc(kmeansRuns.raw))}, PCA ${pct(meanAcc(kmeansRuns.pca))}`);
+    async runTrial(trial, ctx): Promise<EntropyTrialResult> {
+      const c = trial.config as unknown as ClustererTrialConfig | KMeansTrialConfig;
+      const cpu0 = process.cpuUsage();
+      const data = loadMnist({ trainSize: c.trainSize, testSize: c.testSize, oneHot: false });
+      const disposers: tf.Tensor[] = [];
+      try {
+        const split = evaluationSplit(data, c);
+        disposers.push(...split.owned);
+        const { xTrain, xTest, labels } = split;
+        const cpuSeconds = () => {
+          const cpu = process.cpuUsage(cpu0);
+          return (cpu.user + cpu.system) / 1e6;
+        };
+        if (c.kind === "kmeans") {
+          const seeds = Array.from({ length: c.seeds }, (_, i) => deriveSeed(trial.seed, "entropy-mnist", i));
+          const pca = new Pca({ nComponents: Math.min(c.pcaComponents, xTrain.shape[1]) });
+          pca.fit(xTrain);
+          const features = { xTrain, xTest, zTrain: pca.transform(xTrain), zTest: pca.transform(xTest) };
+          pca.dispose();
+          disposers.push(features.zTrain, features.zTest);
+          const km = runKMeans(c.k, seeds, c, features, labels);
+          const meanAcc = (xs: Scores[]) => xs.reduce((a, b) => a + b.acc, 0) / xs.length;
+          ctx.log(`k-means N=${c.k} mean accuracy: pixels ${pct(meanAcc(km.raw))}, PCA ${pct(meanAcc(km.pca))}`);
+          return { kind: "kmeans", ...km, cpuSeconds: cpuSeconds() };
+        }
+        const seed = deriveSeed(trial.seed, "entropy-mnist", c.replicate);
+        const r = await runClusterer(trial.label, c.model, c.epochs, seed, c, ctx, xTrain, xTest, labels);
+        ctx.log(`${trial.label}: acc ${pct(r.scores.acc)}, NMI ${r.scores.nmi.toFixed(3)}, used ${r.scores.used}/${c.model.numClusters}, H(Q)/lnN ${r.meanEntropyQ.toFixed(2)} (${r.seconds.toFixed(1)} s)`);
+        return { kind: "clusterer", run: r, cpuSeconds: cpuSeconds() };
+      } finally {
+        tf.dispose(disposers);
+        disposeLabelledData(data.train);
+        disposeLabelledData(data.test);
+      }
+    },
 
-      // ---- extra N -----------------------------------------------------------------------------
+    async reduce(config: Config, trials, _ctx, report) {
+      const N = config.numClusters;
+      const seeds = Array.from({ length: config.seeds }, (_, i) => deriveSeed(_ctx.seed, "entropy-mnist", i));
+      const methods = methodsOf(config);
+      const clustererRun = (label: string): ClustererRun => {
+        const t = trials.get(label);
+        if (t.kind !== "clusterer") throw new SparsekitError(`entropy-mnist: trial '${label}' is not a clusterer run.`);
+        return { ...t.run, predictions: Int32Array.from(t.run.predictions) };
+      };
+      const kmeansOf = (k: number) => {
+        const t = trials.get(`kmeans-N${k}`);
+        if (t.kind !== "kmeans") throw new SparsekitError(`entropy-mnist: trial 'kmeans-N${k}' is not a k-means run.`);
+        return { raw: t.raw, pca: t.pca };
+      };
+      const runs: Record<string, ClustererRun[]> = {};
+      for (const m of methods) runs[m.key] = seeds.map((_, i) => clustererRun(`${m.key}-N${N}-seed${i}`));
+      const kmeansRuns = kmeansOf(N);
       const extra: ExtraRow[] = [];
       for (const n of config.extraClusterCounts) {
         const mc = methods[2];
-        const scores: Scores[] = [];
-        for (const [i, seed] of seeds.entries()) {
-          const r = await report.time(`train N=${n}`, () =>
-            trainRun(`${mc.key}-N${n}-seed${i}`, { numClusters: n, batchTerm: mc.batchTerm, lambda: mc.lambda, consistencyWeight: mc.consistencyWeight, beta: config.beta }, config.epochs, seed),
-          );
-          scores.push(r.scores);
-        }
-        extra.push({ key: `${mc.key}N${n}`, numClusters: n, method: mc.label, runs: scores });
-        const km = await report.time("k-means", () => runKMeans(n, seeds, config, features, labels));
+        extra.push({ key: `${mc.key}N${n}`, numClusters: n, method: mc.label, runs: seeds.map((_, i) => clustererRun(`${mc.key}-N${n}-seed${i}`).scores) });
+        const km = kmeansOf(n);
         extra.push(
           { key: `kmeansPixelsN${n}`, numClusters: n, method: "k-means (pixels)", runs: km.raw },
           { key: `kmeansPcaN${n}`, numClusters: n, method: `k-means (PCA ${config.pcaComponents})`, runs: km.pca },
         );
       }
-
-      // ---- beta x lambda grid (marginal, no consistency): failure modes ------------------------
       const sweep: { beta: number; lambda: number; run: ClustererRun }[] = [];
       for (const beta of config.betaGrid) {
-        for (const lambda of config.lambdaGrid) {
-          const r = await report.time("sweep", () =>
-            trainRun(`sweep-beta${beta}-lambda${lambda}`, { numClusters: N, batchTerm: "marginal", lambda, consistencyWeight: 0, beta }, config.sweepEpochs, seeds[0]),
-          );
-          ctx.log(`sweep beta ${beta} lambda ${lambda}: acc ${pct(r.scores.acc)}, used ${r.scores.used}, H(Q)/lnN ${r.meanEntropyQ.toFixed(2)}`);
-          sweep.push({ beta, lambda, run: r });
-        }
+        for (const lambda of config.lambdaGrid) sweep.push({ beta, lambda, run: clustererRun(`sweep-beta${beta}-lambda${lambda}`) });
       }
-
-      writeReport(report, config, methods, runs, kmeansRuns, extra, sweep, seeds, testPixels, labels);
-      const cpu = process.cpuUsage(cpu0);
-      report.setMetrics({ cpuSeconds: (cpu.user + cpu.system) / 1e6 });
-    } finally {
-      tf.dispose(disposers);
-      disposeLabelledData(data.train);
-      disposeLabelledData(data.test);
-    }
+      // The scored digits, for the pictures of the clusters.
+      const data = loadMnist({ trainSize: config.trainSize, testSize: config.testSize, oneHot: false });
+      try {
+        const split = evaluationSplit(data, config);
+        try {
+          const testPixels = split.xTest.dataSync() as Float32Array;
+          writeReport(report, config, methods, runs, kmeansRuns, extra, sweep, seeds, testPixels, split.labels);
+        } finally {
+          tf.dispose(split.owned);
+        }
+      } finally {
+        disposeLabelledData(data.train);
+        disposeLabelledData(data.test);
+      }
+      report.setMetrics({ cpuSeconds: trials.entries().reduce((a, e) => a + e.result.cpuSeconds, 0) });
+    },
   },
 });
+
+/** The three objectives of the main comparison. */
+function methodsOf(config: Pick<Config, "perUnitLambda" | "lambda" | "consistencyWeight">): Method[] {
+  return [
+    { key: "perUnit", label: "perUnit (seed 004)", batchTerm: "perUnit", lambda: config.perUnitLambda, consistencyWeight: 0 },
+    { key: "marginal", label: "marginal (RIM)", batchTerm: "marginal", lambda: config.lambda, consistencyWeight: 0 },
+    { key: "marginalConsistency", label: "marginal + consistency (IMSAT-like)", batchTerm: "marginal", lambda: config.lambda, consistencyWeight: config.consistencyWeight },
+  ];
+}
 
 /**
  * Training rows and scored rows: the test digits, or (evaluateOn "validation", for tuning) the last
  * validationSize training digits, which are then left out of training. `owned` = slices to dispose.
  */
-function evaluationSplit(data: MnistSplit, config: Config): { xTrain: tf.Tensor2D; xTest: tf.Tensor2D; labels: Int32Array; owned: tf.Tensor[] } {
+function evaluationSplit(data: MnistSplit, config: Pick<Config, "evaluateOn" | "validationSize">): { xTrain: tf.Tensor2D; xTest: tf.Tensor2D; labels: Int32Array; owned: tf.Tensor[] } {
   const all = data.train.x as tf.Tensor2D;
   if (config.evaluateOn === "test") return { xTrain: all, xTest: data.test.x as tf.Tensor2D, labels: data.test.labels, owned: [] };
   const v = config.validationSize;
@@ -307,8 +368,8 @@ async function runClusterer(
   model: Partial<EntropyClustererConfig>,
   epochs: number,
   seed: number,
-  config: Config,
-  ctx: ExperimentContext,
+  config: TrainingSettings,
+  ctx: Pick<TrialContext, "checkpointDir" | "resume" | "progress" | "trainCallbacks">,
   xTrain: tf.Tensor2D,
   xTest: tf.Tensor2D,
   labels: Int32Array,
@@ -339,6 +400,7 @@ async function runClusterer(
       checkpoint: { dir: join(ctx.checkpointDir, name), keep: 1 },
       resume: ctx.resume,
       progress: ctx.progress === "auto" ? "none" : ctx.progress,
+      ...(ctx.trainCallbacks ? { callbacks: ctx.trainCallbacks } : {}),
       evaluate,
     });
     const { predictions, meanEntropyQ, meanMaxQ } = evaluateClusterer(clusterer, xTest);
@@ -358,7 +420,7 @@ async function runClusterer(
 }
 
 /** k-means++ with k clusters on raw pixels and on PCA features (fitted on the training digits), scored on the test digits. */
-function runKMeans(k: number, seeds: number[], config: Config, features: KMeansFeatures, labels: Int32Array): { raw: Scores[]; pca: Scores[] } {
+function runKMeans(k: number, seeds: number[], config: Pick<Config, "kmeansIterations">, features: KMeansFeatures, labels: Int32Array): { raw: Scores[]; pca: Scores[] } {
   const raw: Scores[] = [];
   const pca: Scores[] = [];
   for (const seed of seeds) {

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
@@ -9,7 +9,8 @@ import { BudgetConstraint, centreCropMask, maskStatistics, randomPixelMask, topK
 import { MaskedClassifier, type MaskBudget, type MaskedClassifierOptions, type MaskedEpochRecord, type MaskPenalties } from "../models/MaskedClassifier.js";
 import { deriveSeed } from "../random/index.js";
 import { lineChart, maskOverlayGrid, scatterChart, type LineSeries, type ScatterSeries } from "../report/node.js";
-import { defineExperiment, type ExperimentContext } from "./Experiment.js";
+import type { RunReport } from "../report/RunReport.js";
+import { defineExperiment, type TrialSpec } from "./Experiment.js";
 import {
   MASK_BASELINES,
   MASK_METHODS,
@@ -63,13 +64,25 @@ const configSchema = z.strictObject({
 
 type Config = z.output<typeof configSchema>;
 
+/** One trial: one method (or baseline) at one setting (budget or area weight) and one seed, with the settings it depends on. */
+type TrialConfig = Omit<Config, "seeds" | "budgets" | "methods" | "seedAreaWeights" | "baselines" | "overlayBudget" | "overlayImages"> & {
+  kind: "learned" | "baseline";
+  method: MaskMethod | MaskBaseline;
+  budget: number | null;
+  weight: number | null;
+  replicate: number;
+  /** Keep the test-time masks of the overlay images (seed 0 at the overlay budget). */
+  drawOverlay: boolean;
+  overlayCount: number;
+};
+
 interface LearnedSetting {
   method: MaskMethod;
   budget: number | null;
   weight: number | null;
 }
 
-/** A cached run result (for --resume) with what the report needs besides the numbers. */
+/** A trial's result: the run and what the report needs besides the numbers. */
 interface StoredRun {
   result: MaskRunResult;
   epochs: MaskedEpochRecord[];
@@ -79,11 +92,13 @@ interface StoredRun {
   trace?: { multiplier: number[]; constraint: number[] };
 }
 
+type MaskTrialResult = StoredRun & { fullImageAccuracy: number; cpuSeconds: number };
+
 function runId(method: string, budget: number | null, weight: number | null, seed: number): string {
   return `${method}-${budget !== null ? `b${budget}` : `w${weight}`}-s${seed}`;
 }
 
-function gateFor(method: MaskMethod, budget: number | null, config: Config): GateSpec {
+function gateFor(method: MaskMethod, budget: number | null, config: Pick<Config, "gumbelTemperature">): GateSpec {
   switch (method) {
     case "hardSigmoidArea":
     case "hardSigmoidBudget":
@@ -98,7 +113,7 @@ function gateFor(method: MaskMethod, budget: number | null, config: Config): Gat
 }
 
 /** Penalties and budget of a method: the seed's weighted area; a dual-ascent budget on mean(M) or on the expected L0; none for top-k (k is exact). */
-function objectiveFor(method: MaskMethod, setting: LearnedSetting, config: Config): { penalties: MaskPenalties; budget?: MaskBudget } {
+function objectiveFor(method: MaskMethod, setting: LearnedSetting, config: Pick<Config, "dualStepSize">): { penalties: MaskPenalties; budget?: MaskBudget } {
   const constraint = () => new BudgetConstraint({ target: setting.budget as number, stepSize: config.dualStepSize });
   switch (method) {
     case "hardSigmoidArea":
@@ -149,137 +164,275 @@ export const masksMnist = defineExperiment({
     overlayImages: 4,
     overlayBudget: 0.1,
   },
-  async run(config: Config, ctx: ExperimentContext, report) {
-    const cpu0 = process.cpuUsage();
-    const { train: trainSet, test: testSet } = loadMnist({ trainSize: config.trainSize, testSize: config.testSize, shape: "image" });
-    const resultsDir = join(ctx.checkpointDir, "results");
-    await mkdir(resultsDir, { recursive: true });
-    const overlayBudget = config.budgets.reduce((a, b) => (Math.abs(b - config.overlayBudget) < Math.abs(a - config.overlayBudget) ? b : a));
-    const overlayCount = Math.min(config.overlayImages, config.testSize);
-    const overlayX = tf.slice(testSet.x, [0, 0, 0, 0], [overlayCount, -1, -1, -1]);
-    const baseOptions = (gate: GateSpec, seed: number): MaskedClassifierOptions => ({
-      height: SIDE,
-      width: SIDE,
-      classes: 10,
-      attentionChannels: config.attentionChannels,
-      attentionKernel: config.attentionKernel,
-      attentionPool: config.attentionPool,
-      hiddenUnits: config.hiddenUnits,
-      attentionGain: config.attentionGain,
-      gate,
-      seed,
-    });
-
-    let pretrained: MaskedClassifier | undefined;
-    const stored: StoredRun[] = [];
-    try {
-      // 1. The full-image classifier, pretrained once and shared by every run.
-      const pretrainedDir = join(ctx.checkpointDir, "pretrained");
-      if (ctx.resume && existsSync(join(pretrainedDir, "model.json"))) {
-        pretrained = await MaskedClassifier.load(pretrainedDir);
-      } else {
-        pretrained = MaskedClassifier.create(baseOptions({ kind: "straightThrough" }, deriveSeed(ctx.seed, "pretrain-init")));
-        const history = await report.time("pretraining", () =>
-          pretrained!.pretrainClassifier(
-            { x: trainSet.x, y: trainSet.y! },
-            {
-              epochs: config.pretrainEpochs,
-              batchSize: config.batchSize,
-              learningRate: config.learningRate,
-              seed: deriveSeed(ctx.seed, "pretrain"),
-              checkpoint: { dir: join(ctx.checkpointDir, "pretrain"), keep: 1 },
-              resume: ctx.resume,
-              progress: ctx.progress,
-            },
-          ),
-        );
-        await pretrained.save(pretrainedDir);
-        await rm(join(ctx.checkpointDir, "pretrain"), { recursive: true, force: true });
-        ctx.log(`pretrained classifier: ${history.epochs.length} epochs, final loss ${history.epochs.at(-1)?.loss.toFixed(4)}`);
-      }
-      const base = pretrained;
-      const fullImageAccuracy = base.classifierAccuracy(testSet.x, testSet.labels);
-      ctx.log(`full-image test accuracy ${(100 * fullImageAccuracy).toFixed(2)}%`);
-
-      // 2. Learned masks: every method x setting x seed.
-      const settings: LearnedSetting[] = [];
+  grid: {
+    trials(config: Config, seed: number): TrialSpec[] {
+      const overlayBudget = config.budgets.reduce((a, b) => (Math.abs(b - config.overlayBudget) < Math.abs(a - config.overlayBudget) ? b : a));
+      const overlayCount = Math.min(config.overlayImages, config.testSize);
+      const { seeds: _s, budgets: _b, methods: _m, seedAreaWeights: _w, baselines: _bl, overlayBudget: _ob, overlayImages: _oi, ...shared } = config;
+      const trials: TrialSpec[] = [];
+      const add = (kind: "learned" | "baseline", method: MaskMethod | MaskBaseline, budget: number | null, weight: number | null, s: number, drawOverlay: boolean) => {
+        const c: TrialConfig = { ...shared, kind, method, budget, weight, replicate: s, drawOverlay, overlayCount };
+        trials.push({ label: runId(method, budget, weight, s), config: c as unknown as Record<string, unknown>, seed });
+      };
+      // 1. Learned masks: every method x setting x seed; 2. baselines (the full image first).
       for (const method of config.methods) {
-        if (method === "hardSigmoidArea") for (const w of config.seedAreaWeights) settings.push({ method, budget: null, weight: w });
-        else for (const b of config.budgets) settings.push({ method, budget: b, weight: null });
-      }
-      for (const setting of settings) {
-        for (let s = 0; s < config.seeds; s++) {
-          const id = runId(setting.method, setting.budget, setting.weight, s);
-          const file = join(resultsDir, `${id}.json`);
-          let run = await readStored(file, ctx.resume);
-          if (!run) {
-            run = await report.time("maskTraining", () => trainLearnedMask(setting, s, id));
-            await writeFileAtomic(file, `${JSON.stringify(run)}\n`);
-            await rm(join(ctx.checkpointDir, "runs", id), { recursive: true, force: true });
-          }
-          stored.push(run);
-          for (const e of run.epochs) {
-            report.recordEpoch({
-              epoch: e.epoch,
-              run: id,
-              method: setting.method,
-              seed: s,
-              loss: e.loss,
-              crossEntropy: e.terms.crossEntropy ?? null,
-              multiplier: e.multiplier ?? null,
-              constraint: e.constraint ?? null,
-            });
-          }
-          const r = run.result;
-          ctx.log(
-            `${id}: accuracy ${(100 * r.accuracy).toFixed(1)}%, kept ${(100 * r.keptFraction).toFixed(1)}%, non-binary ${(100 * r.nonBinaryFraction).toFixed(1)}%${r.collapsed ? ", COLLAPSED" : ""}`,
-          );
+        const settings = method === "hardSigmoidArea" ? config.seedAreaWeights.map((w) => [null, w] as const) : config.budgets.map((b) => [b, null] as const);
+        for (const [budget, weight] of settings) {
+          for (let s = 0; s < config.seeds; s++) add("learned", method, budget, weight, s, s === 0 && (budget === null || budget === overlayBudget));
         }
       }
-
-      // 3. Baselines: fixed masks, classifier fine-tuned on the masked training images.
       if (config.baselines) {
-        await report.time("baselines", async () => {
+        const jobs: { baseline: MaskBaseline; budget: number }[] = [{ baseline: "fullImage", budget: 1 }];
+        for (const budget of config.budgets) for (const baseline of MASK_BASELINES) if (baseline !== "fullImage") jobs.push({ baseline, budget });
+        for (const { baseline, budget } of jobs) for (let s = 0; s < config.seeds; s++) add("baseline", baseline, budget, null, s, s === 0 && budget === overlayBudget);
+      }
+      return trials;
+    },
+
+    async runTrial(trial, tctx): Promise<MaskTrialResult> {
+      const c = trial.config as unknown as TrialConfig;
+      const config = c;
+      const ctx = { seed: trial.seed, checkpointDir: tctx.checkpointDir, resume: tctx.resume, progress: tctx.progress };
+      const cpu0 = process.cpuUsage();
+      const { train: trainSet, test: testSet } = loadMnist({ trainSize: c.trainSize, testSize: c.testSize, shape: "image" });
+      const overlayCount = c.overlayCount;
+      const overlayX = tf.slice(testSet.x, [0, 0, 0, 0], [overlayCount, -1, -1, -1]);
+      const baseOptions = (gate: GateSpec, seed: number): MaskedClassifierOptions => ({
+        height: SIDE,
+        width: SIDE,
+        classes: 10,
+        attentionChannels: c.attentionChannels,
+        attentionKernel: c.attentionKernel,
+        attentionPool: c.attentionPool,
+        hiddenUnits: c.hiddenUnits,
+        attentionGain: c.attentionGain,
+        gate,
+        seed,
+      });
+      let pretrained: MaskedClassifier | undefined;
+      try {
+        // The full-image classifier, pretrained once per run (or sweep) and shared by every trial.
+        const pretrainKey = {
+          trainSize: c.trainSize, testSize: c.testSize, pretrainEpochs: c.pretrainEpochs, batchSize: c.batchSize, learningRate: c.learningRate,
+          hiddenUnits: c.hiddenUnits, attentionChannels: c.attentionChannels, attentionKernel: c.attentionKernel, attentionPool: c.attentionPool,
+          attentionGain: c.attentionGain, seed: trial.seed,
+        };
+        const pretrainedDir = await tctx.shared("masks-mnist-pretrained", pretrainKey, async (out) => {
+          const model = MaskedClassifier.create(baseOptions({ kind: "straightThrough" }, deriveSeed(ctx.seed, "pretrain-init")));
+          try {
+            const history = await model.pretrainClassifier(
+              { x: trainSet.x, y: trainSet.y! },
+              {
+                epochs: c.pretrainEpochs,
+                batchSize: c.batchSize,
+                learningRate: c.learningRate,
+                seed: deriveSeed(ctx.seed, "pretrain"),
+                checkpoint: { dir: join(ctx.checkpointDir, "pretrain"), keep: 1 },
+                resume: ctx.resume,
+                progress: ctx.progress,
+              },
+            );
+            await model.save(out);
+            const fullImageAccuracy = model.classifierAccuracy(testSet.x, testSet.labels);
+            await writeFile(join(out, "accuracy.json"), `${JSON.stringify({ fullImageAccuracy })}\n`);
+            await rm(join(ctx.checkpointDir, "pretrain"), { recursive: true, force: true });
+            tctx.log(`pretrained classifier: ${history.epochs.length} epochs, final loss ${history.epochs.at(-1)?.loss.toFixed(4)}, full-image test accuracy ${(100 * fullImageAccuracy).toFixed(2)}%`);
+          } finally {
+            model.dispose();
+          }
+        });
+        pretrained = await MaskedClassifier.load(pretrainedDir);
+        const { fullImageAccuracy } = JSON.parse(await readFile(join(pretrainedDir, "accuracy.json"), "utf8")) as { fullImageAccuracy: number };
+        const id = trial.label;
+        let run: StoredRun;
+        if (c.kind === "learned") {
+          run = await trainLearnedMask({ method: c.method as MaskMethod, budget: c.budget, weight: c.weight }, c.replicate, id);
+          const r = run.result;
+          tctx.log(
+            `${id}: accuracy ${(100 * r.accuracy).toFixed(1)}%, kept ${(100 * r.keptFraction).toFixed(1)}%, non-binary ${(100 * r.nonBinaryFraction).toFixed(1)}%${r.collapsed ? ", COLLAPSED" : ""}`,
+          );
+        } else {
+          const budget = c.budget as number;
+          const k = Math.max(1, Math.round(budget * PIXELS));
           const saliency = { train: undefined as tf.Tensor | undefined, test: undefined as tf.Tensor | undefined };
           try {
-            // The full image (M = 1) with the same fine-tuning: the reference every mask is compared with.
-            const jobs: { baseline: MaskBaseline; budget: number }[] = [{ baseline: "fullImage", budget: 1 }];
-            for (const budget of config.budgets) for (const baseline of MASK_BASELINES) if (baseline !== "fullImage") jobs.push({ baseline, budget });
-            for (const { baseline, budget } of jobs) {
-              const k = Math.max(1, Math.round(budget * PIXELS));
-              for (let s = 0; s < config.seeds; s++) {
-                const id = runId(baseline, budget, null, s);
-                const file = join(resultsDir, `${id}.json`);
-                let run = await readStored(file, ctx.resume);
-                if (!run) {
-                  if (baseline === "saliencyTopK" && !saliency.train) {
-                    saliency.train = base.inputSaliency(trainSet.x);
-                    saliency.test = base.inputSaliency(testSet.x);
-                  }
-                  run = await baselineRun(baseline, budget, k, s, id, saliency);
-                  await writeFileAtomic(file, `${JSON.stringify(run)}\n`);
-                  await rm(join(ctx.checkpointDir, "runs", id), { recursive: true, force: true });
-                }
-                stored.push(run);
-                ctx.log(`${id}: accuracy ${(100 * run.result.accuracy).toFixed(1)}% (before fine-tuning ${(100 * (run.result.zeroShotAccuracy ?? NaN)).toFixed(1)}%)`);
-              }
+            if (c.method === "saliencyTopK") {
+              saliency.train = pretrained.inputSaliency(trainSet.x);
+              saliency.test = pretrained.inputSaliency(testSet.x);
             }
+            run = await baselineRun(c.method as MaskBaseline, budget, k, c.replicate, id, saliency);
           } finally {
             saliency.train?.dispose();
             saliency.test?.dispose();
           }
-        });
+          tctx.log(`${id}: accuracy ${(100 * run.result.accuracy).toFixed(1)}% (before fine-tuning ${(100 * (run.result.zeroShotAccuracy ?? NaN)).toFixed(1)}%)`);
+        }
+        const cpu = process.cpuUsage(cpu0);
+        return { ...run, fullImageAccuracy, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+      } finally {
+        pretrained?.dispose();
+        overlayX.dispose();
+        disposeLabelledData(trainSet);
+        disposeLabelledData(testSet);
       }
 
-      // 4. Report.
+      async function trainLearnedMask(setting: LearnedSetting, s: number, id: string): Promise<StoredRun> {
+        const model = MaskedClassifier.create(baseOptions(gateFor(setting.method, setting.budget, config), deriveSeed(ctx.seed, "init", s)));
+        try {
+          model.copyClassifierFrom(pretrained!);
+          const { penalties, budget } = objectiveFor(setting.method, setting, config);
+          const epochs: MaskedEpochRecord[] = [];
+          const drawOverlay = c.drawOverlay;
+          const trace = budget && drawOverlay ? { multiplier: [] as number[], constraint: [] as number[] } : undefined;
+          await model.fit(
+            { x: trainSet.x, y: trainSet.y! },
+            {
+              epochs: config.epochs,
+              batchSize: config.batchSize,
+              learningRate: config.learningRate,
+              penalties,
+              ...(budget ? { budget } : {}),
+              seed: deriveSeed(ctx.seed, "train", s),
+              checkpoint: { dir: join(ctx.checkpointDir, "runs", id), keep: 1 },
+              resume: ctx.resume,
+              progress: ctx.progress === "bar" ? "bar" : "none",
+              onEpochEnd: (record) => {
+                epochs.push(record);
+              },
+              ...(trace
+                ? {
+                    onBudgetStep: (info: { multiplier: number; constraint: number }) => {
+                      trace.multiplier.push(info.multiplier);
+                      trace.constraint.push(info.constraint);
+                    },
+                  }
+                : {}),
+            },
+          );
+          const evaluation = model.evaluate(testSet.x, testSet.labels);
+          let overlay: number[] | undefined;
+          if (drawOverlay) {
+            const m = model.masks(overlayX);
+            overlay = Array.from(m.dataSync());
+            m.dispose();
+          }
+          const result: MaskRunResult = {
+            id,
+            method: setting.method,
+            budget: setting.budget,
+            weight: setting.weight,
+            seed: s,
+            accuracy: evaluation.accuracy,
+            area: evaluation.area,
+            keptFraction: evaluation.keptFraction,
+            nonBinaryFraction: evaluation.nonBinaryFraction,
+            emptyFraction: evaluation.emptyFraction,
+            collapsed: evaluation.collapsed,
+            finalMultiplier: budget ? budget.constraint.multiplier : null,
+          };
+          return { result, epochs, ...(overlay ? { overlay } : {}), ...(trace ? { trace } : {}) };
+        } finally {
+          model.dispose();
+        }
+      }
+
+      async function baselineRun(
+        baseline: MaskBaseline,
+        budget: number,
+        k: number,
+        s: number,
+        id: string,
+        saliency: { train?: tf.Tensor; test?: tf.Tensor },
+      ): Promise<StoredRun> {
+        const makeMask = (which: "train" | "test"): tf.Tensor => {
+          const n = which === "train" ? config.trainSize : config.testSize;
+          if (baseline === "random") return randomPixelMask(n, SIDE, SIDE, k, deriveSeed(ctx.seed, "random-mask", budget, s, which));
+          if (baseline === "centreCrop" || baseline === "fullImage") return centreCropMask(SIDE, SIDE, budget);
+          return topKMask(saliency[which]!, k);
+        };
+        const masks = { train: makeMask("train"), test: makeMask("test") };
+        const masked = tf.tidy(() => ({ train: tf.mul(trainSet.x, masks.train), test: tf.mul(testSet.x, masks.test) }));
+        const model = MaskedClassifier.create(baseOptions({ kind: "straightThrough" }, deriveSeed(ctx.seed, "init", s)));
+        try {
+          const zeroShotAccuracy = pretrained!.classifierAccuracy(masked.test, testSet.labels);
+          model.copyClassifierFrom(pretrained!);
+          await model.pretrainClassifier(
+            { x: masked.train, y: trainSet.y! },
+            {
+              epochs: config.epochs,
+              batchSize: config.batchSize,
+              learningRate: config.learningRate,
+              seed: deriveSeed(ctx.seed, "train", s),
+              checkpoint: { dir: join(ctx.checkpointDir, "runs", id), keep: 1 },
+              resume: ctx.resume,
+              progress: "none",
+            },
+          );
+          const accuracy = model.classifierAccuracy(masked.test, testSet.labels);
+          const stats = maskStatistics(masks.test);
+          let overlay: number[] | undefined;
+          if (c.drawOverlay) {
+            const m = tf.tidy(() => (masks.test.shape[0] === 1 ? tf.tile(masks.test, [overlayCount, 1, 1, 1]) : tf.slice(masks.test, [0, 0, 0, 0], [overlayCount, -1, -1, -1])));
+            overlay = Array.from(m.dataSync());
+            m.dispose();
+          }
+          const result: MaskRunResult = {
+            id,
+            method: baseline,
+            budget,
+            weight: null,
+            seed: s,
+            accuracy,
+            zeroShotAccuracy,
+            area: stats.area,
+            keptFraction: stats.keptFraction,
+            nonBinaryFraction: stats.nonBinaryFraction,
+            emptyFraction: stats.emptyFraction,
+            collapsed: stats.collapsed,
+            finalMultiplier: null,
+          };
+          return { result, epochs: [], ...(overlay ? { overlay } : {}) };
+        } finally {
+          model.dispose();
+          tf.dispose([masks.train, masks.test, masked.train, masked.test]);
+        }
+      }
+    },
+
+    async reduce(config: Config, trials, _ctx, report) {
+      const stored = trials.trials.map((t) => trials.get(t.label));
+      for (const run of stored) {
+        for (const e of run.epochs) {
+          report.recordEpoch({
+            epoch: e.epoch,
+            run: run.result.id,
+            method: run.result.method,
+            seed: run.result.seed,
+            loss: e.loss,
+            crossEntropy: e.terms.crossEntropy ?? null,
+            multiplier: e.multiplier ?? null,
+            constraint: e.constraint ?? null,
+          });
+        }
+      }
+      const fullImageAccuracy = stored[0].fullImageAccuracy;
+      const overlayBudget = config.budgets.reduce((a, b) => (Math.abs(b - config.overlayBudget) < Math.abs(a - config.overlayBudget) ? b : a));
+      const overlayCount = Math.min(config.overlayImages, config.testSize);
+      const { train: trainSet, test: testSet } = loadMnist({ trainSize: config.trainSize, testSize: config.testSize, shape: "image" });
+      let overlayImages: number[];
+      try {
+        overlayImages = Array.from(testSet.x.dataSync().subarray(0, overlayCount * PIXELS));
+      } finally {
+        disposeLabelledData(trainSet);
+        disposeLabelledData(testSet);
+      }
       const results = stored.map((r) => r.result);
       const summaries = summarizeMaskRuns(results);
-      writeReport(summaries, results, fullImageAccuracy, overlayBudget);
-      const cpu = process.cpuUsage(cpu0);
+      writeReport(report, config, stored, overlayImages, overlayCount, summaries, results, fullImageAccuracy, overlayBudget);
       report.setMetrics({
         fullImageAccuracy,
         overlayBudget,
-        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        cpuSeconds: stored.reduce((a, r) => a + r.cpuSeconds, 0),
         collapsedRuns: Object.fromEntries(
           summaries.map((s) => [`${s.method} ${s.budget !== null ? `b${s.budget}` : `w${s.weight}`}`, `${s.collapsedRuns}/${s.runs}`]),
         ),
@@ -300,279 +453,159 @@ export const masksMnist = defineExperiment({
         })),
         runs: results,
       });
-    } finally {
-      pretrained?.dispose();
-      overlayX.dispose();
-      disposeLabelledData(trainSet);
-      disposeLabelledData(testSet);
-    }
-
-    async function trainLearnedMask(setting: LearnedSetting, s: number, id: string): Promise<StoredRun> {
-      const t0 = performance.now();
-      const model = MaskedClassifier.create(baseOptions(gateFor(setting.method, setting.budget, config), deriveSeed(ctx.seed, "init", s)));
-      try {
-        model.copyClassifierFrom(pretrained!);
-        const { penalties, budget } = objectiveFor(setting.method, setting, config);
-        const epochs: MaskedEpochRecord[] = [];
-        const drawOverlay = s === 0 && (setting.budget === null || setting.budget === overlayBudget);
-        const trace = budget && drawOverlay ? { multiplier: [] as number[], constraint: [] as number[] } : undefined;
-        await model.fit(
-          { x: trainSet.x, y: trainSet.y! },
-          {
-            epochs: config.epochs,
-            batchSize: config.batchSize,
-            learningRate: config.learningRate,
-            penalties,
-            ...(budget ? { budget } : {}),
-            seed: deriveSeed(ctx.seed, "train", s),
-            checkpoint: { dir: join(ctx.checkpointDir, "runs", id), keep: 1 },
-            resume: ctx.resume,
-            progress: ctx.progress === "bar" ? "bar" : "none",
-            onEpochEnd: (record) => {
-              epochs.push(record);
-            },
-            ...(trace
-              ? {
-                  onBudgetStep: (info: { multiplier: number; constraint: number }) => {
-                    trace.multiplier.push(info.multiplier);
-                    trace.constraint.push(info.constraint);
-                  },
-                }
-              : {}),
-          },
-        );
-        const evaluation = model.evaluate(testSet.x, testSet.labels);
-        let overlay: number[] | undefined;
-        if (drawOverlay) {
-          const m = model.masks(overlayX);
-          overlay = Array.from(m.dataSync());
-          m.dispose();
-        }
-        const result: MaskRunResult = {
-          id,
-          method: setting.method,
-          budget: setting.budget,
-          weight: setting.weight,
-          seed: s,
-          accuracy: evaluation.accuracy,
-          area: evaluation.area,
-          keptFraction: evaluation.keptFraction,
-          nonBinaryFraction: evaluation.nonBinaryFraction,
-          emptyFraction: evaluation.emptyFraction,
-          collapsed: evaluation.collapsed,
-          finalMultiplier: budget ? budget.constraint.multiplier : null,
-        };
-        report.recordTiming(`run ${setting.method}`, performance.now() - t0);
-        return { result, epochs, ...(overlay ? { overlay } : {}), ...(trace ? { trace } : {}) };
-      } finally {
-        model.dispose();
-      }
-    }
-
-    async function baselineRun(
-      baseline: MaskBaseline,
-      budget: number,
-      k: number,
-      s: number,
-      id: string,
-      saliency: { train?: tf.Tensor; test?: tf.Tensor },
-    ): Promise<StoredRun> {
-      const makeMask = (which: "train" | "test"): tf.Tensor => {
-        const n = which === "train" ? config.trainSize : config.testSize;
-        if (baseline === "random") return randomPixelMask(n, SIDE, SIDE, k, deriveSeed(ctx.seed, "random-mask", budget, s, which));
-        if (baseline === "centreCrop" || baseline === "fullImage") return centreCropMask(SIDE, SIDE, budget);
-        return topKMask(saliency[which]!, k);
-      };
-      const masks = { train: makeMask("train"), test: makeMask("test") };
-      const masked = tf.tidy(() => ({ train: tf.mul(trainSet.x, masks.train), test: tf.mul(testSet.x, masks.test) }));
-      const model = MaskedClassifier.create(baseOptions({ kind: "straightThrough" }, deriveSeed(ctx.seed, "init", s)));
-      try {
-        const zeroShotAccuracy = pretrained!.classifierAccuracy(masked.test, testSet.labels);
-        model.copyClassifierFrom(pretrained!);
-        await model.pretrainClassifier(
-          { x: masked.train, y: trainSet.y! },
-          {
-            epochs: config.epochs,
-            batchSize: config.batchSize,
-            learningRate: config.learningRate,
-            seed: deriveSeed(ctx.seed, "train", s),
-            checkpoint: { dir: join(ctx.checkpointDir, "runs", id), keep: 1 },
-            resume: ctx.resume,
-            progress: "none",
-          },
-        );
-        const accuracy = model.classifierAccuracy(masked.test, testSet.labels);
-        const stats = maskStatistics(masks.test);
-        let overlay: number[] | undefined;
-        if (s === 0 && budget === overlayBudget) {
-          const m = tf.tidy(() => (masks.test.shape[0] === 1 ? tf.tile(masks.test, [overlayCount, 1, 1, 1]) : tf.slice(masks.test, [0, 0, 0, 0], [overlayCount, -1, -1, -1])));
-          overlay = Array.from(m.dataSync());
-          m.dispose();
-        }
-        const result: MaskRunResult = {
-          id,
-          method: baseline,
-          budget,
-          weight: null,
-          seed: s,
-          accuracy,
-          zeroShotAccuracy,
-          area: stats.area,
-          keptFraction: stats.keptFraction,
-          nonBinaryFraction: stats.nonBinaryFraction,
-          emptyFraction: stats.emptyFraction,
-          collapsed: stats.collapsed,
-          finalMultiplier: null,
-        };
-        return { result, epochs: [], ...(overlay ? { overlay } : {}) };
-      } finally {
-        model.dispose();
-        tf.dispose([masks.train, masks.test, masked.train, masked.test]);
-      }
-    }
-
-    function writeReport(summaries: MaskSettingSummary[], results: MaskRunResult[], fullImageAccuracy: number, overlayAt: number): void {
-      const methodsPresent = [...new Set(summaries.map((s) => s.method))];
-      report.addSection("Findings");
-      report.addText("Summary (generated from the numbers below)", maskFindings(summaries, fullImageAccuracy));
-      report.addText(
-        "Settings",
-        `Training: ${config.trainSize} digits, test: ${config.testSize}. Classifier: MLP 784-${config.hiddenUnits}-10 pretrained ${config.pretrainEpochs} epochs on full images ` +
-          `(test accuracy ${(100 * fullImageAccuracy).toFixed(2)}%), then ${config.epochs} epoch(s) of joint training per run (Adam, lr ${config.learningRate}, batch ${config.batchSize}). ` +
-          `Attention: ${config.attentionPool}x${config.attentionPool} average pool, ${config.attentionKernel}x${config.attentionKernel} conv with ${config.attentionChannels} ReLU maps, 1x1 conv, nearest upsampling, ` +
-          `per-pixel bias, gain ${config.attentionGain}. Budget multiplier: dual ascent, step ${config.dualStepSize} per minibatch, starting at 0. ` +
-          `Kept fraction = mean(M > 0) on the test set with the test-time (deterministic) gate; collapse = mean(M) < 0.005. ${config.seeds} seed(s).`,
-      );
-
-      report.addText(
-        "Caveats",
-        "The classifier only sees x * M, but the mask is computed from the full image: where the kept pixels are can itself " +
-          "carry the class. The saliency baseline is the clearest case — its mask is the full-image classifier's gradient for its " +
-          "own predicted class, so a classifier fine-tuned on x * M can read that prediction from which template pixels hold ink; " +
-          "its accuracy says little about how much information the kept pixels hold. The learned attention branch has the same " +
-          "channel open. Hard Concrete's test-time gate is the paper's deterministic estimator clip(sigmoid(log alpha)(zeta - gamma) " +
-          "+ gamma, 0, 1), which is fractional wherever |log alpha| < 2.4, hence its non-binary values. Budgets are met on the " +
-          "training batches in expectation by dual ascent; the kept fraction is measured on the test set after a finite number of " +
-          "steps, so a method can end above or below its budget while the multiplier is still moving (see the multiplier plot and " +
-          "the per-epoch records).",
-      );
-
-      report.addSection("Accuracy against pixels kept");
-      const lineSeries: LineSeries[] = [];
-      const scatterSeries: ScatterSeries[] = [];
-      for (const m of methodsPresent) {
-        const rows = summaries.filter((s) => s.method === m).sort((a, b) => a.keptFraction.mean - b.keptFraction.mean);
-        lineSeries.push({ name: METHOD_SHORT_LABELS[m], x: rows.map((r) => r.keptFraction.mean), y: rows.map((r) => r.accuracy.mean) });
-        const runs = results.filter((r) => r.method === m);
-        scatterSeries.push({ name: METHOD_SHORT_LABELS[m], x: runs.map((r) => r.keptFraction), y: runs.map((r) => r.accuracy) });
-      }
-      report.addPlot(
-        "accuracy-vs-kept",
-        lineChart(lineSeries, { title: "Test accuracy vs fraction of pixels kept", xTitle: "fraction of pixels kept, mean(M > 0)", yTitle: "test accuracy", width: 520, height: 320 }),
-        `Mean over ${config.seeds} seed(s) per setting (budgets ${config.budgets.join(", ")}; the seed's method at weights ${config.seedAreaWeights.join(", ")}). ` +
-          `Full-image accuracy ${(100 * fullImageAccuracy).toFixed(1)}%. HS = hard sigmoid, HC = Hard Concrete.`,
-      );
-      report.addPlot(
-        "runs-scatter",
-        scatterChart(scatterSeries, { title: "Every run", xTitle: "fraction of pixels kept, mean(M > 0)", yTitle: "test accuracy", width: 520, height: 320 }),
-        "One point per run (method x setting x seed). Collapsed runs sit at kept ~ 0 and chance accuracy.",
-      );
-      const isBaseline = (m: string) => (MASK_BASELINES as readonly string[]).includes(m);
-      const learnedMethods = methodsPresent.filter((m) => !isBaseline(m));
-      const budgetMethods = learnedMethods.filter((m) => m !== "hardSigmoidArea");
-      if (budgetMethods.length) {
-        report.addPlot(
-          "kept-vs-budget",
-          lineChart(
-            [
-              { name: "requested budget", x: config.budgets, y: config.budgets },
-              ...budgetMethods.map((m) => {
-                const rows = summaries.filter((s) => s.method === m && s.budget !== null).sort((a, b) => (a.budget as number) - (b.budget as number));
-                return { name: METHOD_SHORT_LABELS[m], x: rows.map((r) => r.budget as number), y: rows.map((r) => r.keptFraction.mean) };
-              }),
-            ],
-            { title: "Pixels kept vs requested budget", xTitle: "budget", yTitle: "fraction kept, mean(M > 0)", width: 420, height: 300 },
-          ),
-          "At or below the diagonal = the budget is met on the test set.",
-        );
-      }
-      report.addPlot(
-        "binariness",
-        lineChart(
-          learnedMethods.map((m) => {
-            const rows = summaries.filter((s) => s.method === m).sort((a, b) => a.keptFraction.mean - b.keptFraction.mean);
-            return { name: METHOD_SHORT_LABELS[m], x: rows.map((r) => r.keptFraction.mean), y: rows.map((r) => r.nonBinaryFraction.mean) };
-          }),
-          { title: "Non-binary mask values", xTitle: "fraction of pixels kept", yTitle: "fraction of M in (0.05, 0.95)", width: 420, height: 300 },
-        ),
-        "Learned masks; 0 = a binary mask (the fixed baselines are binary). The hard sigmoid leaves many values in between; STE and top-k are binary by construction; Hard Concrete's test-time gate is binary only where |log alpha| > 2.4.",
-      );
-      const traced = stored.filter((r) => r.trace && r.trace.multiplier.length > 0);
-      if (traced.length) {
-        report.addPlot(
-          "multiplier",
-          lineChart(
-            traced.map((r) => ({ name: METHOD_SHORT_LABELS[r.result.method], y: r.trace!.multiplier, x: r.trace!.multiplier.map((_, i) => i + 1) })),
-            { title: `Lagrange multiplier per step (budget ${overlayAt}, seed 0)`, xTitle: "optimizer step", yTitle: "multiplier lambda", width: 460, height: 280 },
-          ),
-          "Dual ascent: lambda <- max(0, lambda + eta (g - budget)) after every minibatch. Per-epoch values of every run are in report.json (epochs).",
-        );
-        report.addPlot(
-          "constraint",
-          lineChart(
-            [
-              { name: "budget", x: [1, traced[0].trace!.constraint.length], y: [overlayAt, overlayAt] },
-              ...traced.map((r) => ({ name: METHOD_SHORT_LABELS[r.result.method], y: r.trace!.constraint, x: r.trace!.constraint.map((_, i) => i + 1) })),
-            ],
-            { title: `Constraint value g per step (budget ${overlayAt}, seed 0)`, xTitle: "optimizer step", yTitle: "g = mean(M) or expected L0", width: 460, height: 280 },
-          ),
-          "The batch value of the constrained quantity: mean(M) of the training mask (STE, hard sigmoid) or the expected L0 fraction (Hard Concrete).",
-        );
-      }
-
-      report.addSection("Tables");
-      report.addTable("learned-masks", summaryRows(summaries.filter((s) => !isBaseline(s.method))), "Learned masks: mean ± std over seeds on the test set.");
-      const baselineSummaries = summaries.filter((s) => isBaseline(s.method));
-      if (baselineSummaries.length) {
-        report.addTable("baselines", summaryRows(baselineSummaries), "Fixed-mask baselines and the full image; the pretrained classifier fine-tuned on the masked training images for the same number of epochs as the joint training.");
-      }
-      report.addTable(
-        "all-runs",
-        results.map((r) => ({ ...r, zeroShotAccuracy: r.zeroShotAccuracy ?? null })),
-        "Every run.",
-      );
-
-      report.addSection("Masks");
-      const overlayImages = Array.from(overlayX.dataSync());
-      const perImage = PIXELS;
-      const addOverlay = (name: string, rows: StoredRun[], caption: string) => {
-        const withMasks = rows.filter((r) => r.overlay);
-        if (!withMasks.length) return;
-        const images: number[][] = [];
-        const masks: number[][] = [];
-        for (const r of withMasks) {
-          for (let i = 0; i < overlayCount; i++) {
-            images.push(overlayImages.slice(i * perImage, (i + 1) * perImage));
-            masks.push(r.overlay!.slice(i * perImage, (i + 1) * perImage));
-          }
-        }
-        const order = withMasks.map((r, i) => `row ${i + 1}: ${METHOD_LABELS[r.result.method]}${r.result.weight !== null ? ` w = ${r.result.weight}` : ""}`).join("; ");
-        report.addImage(
-          name,
-          maskOverlayGrid(images, masks, { rows: withMasks.length, cols: overlayCount, height: SIDE, width: SIDE, scale: 3, alpha: 0.6, padding: 2 }),
-          `${caption} Kept pixels in red over the digit (soft masks shaded by M). ${order}.`,
-        );
-      };
-      addOverlay(
-        "overlay-budget",
-        stored.filter((r) => r.result.seed === 0 && r.result.budget === overlayAt),
-        `Test digits with the masks of every budget method and baseline at budget ${overlayAt} (seed 0).`,
-      );
-      addOverlay(
-        "overlay-seed-method",
-        stored.filter((r) => r.result.seed === 0 && r.result.method === "hardSigmoidArea"),
-        "The seed's hard sigmoid + w·area at each weight (seed 0).",
-      );
-    }
+    },
   },
 });
+
+function writeReport(
+  report: RunReport,
+  config: Config,
+  stored: StoredRun[],
+  overlayImages: number[],
+  overlayCount: number,
+  summaries: MaskSettingSummary[],
+  results: MaskRunResult[],
+  fullImageAccuracy: number,
+  overlayAt: number,
+): void {
+  const methodsPresent = [...new Set(summaries.map((s) => s.method))];
+  report.addSection("Findings");
+  report.addText("Summary (generated from the numbers below)", maskFindings(summaries, fullImageAccuracy));
+  report.addText(
+    "Settings",
+    `Training: ${config.trainSize} digits, test: ${config.testSize}. Classifier: MLP 784-${config.hiddenUnits}-10 pretrained ${config.pretrainEpochs} epochs on full images ` +
+      `(test accuracy ${(100 * fullImageAccuracy).toFixed(2)}%), then ${config.epochs} epoch(s) of joint training per run (Adam, lr ${config.learningRate}, batch ${config.batchSize}). ` +
+      `Attention: ${config.attentionPool}x${config.attentionPool} average pool, ${config.attentionKernel}x${config.attentionKernel} conv with ${config.attentionChannels} ReLU maps, 1x1 conv, nearest upsampling, ` +
+      `per-pixel bias, gain ${config.attentionGain}. Budget multiplier: dual ascent, step ${config.dualStepSize} per minibatch, starting at 0. ` +
+      `Kept fraction = mean(M > 0) on the test set with the test-time (deterministic) gate; collapse = mean(M) < 0.005. ${config.seeds} seed(s).`,
+  );
+
+  report.addText(
+    "Caveats",
+    "The classifier only sees x * M, but the mask is computed from the full image: where the kept pixels are can itself " +
+      "carry the class. The saliency baseline is the clearest case — its mask is the full-image classifier's gradient for its " +
+      "own predicted class, so a classifier fine-tuned on x * M can read that prediction from which template pixels hold ink; " +
+      "its accuracy says little about how much information the kept pixels hold. The learned attention branch has the same " +
+      "channel open. Hard Concrete's test-time gate is the paper's deterministic estimator clip(sigmoid(log alpha)(zeta - gamma) " +
+      "+ gamma, 0, 1), which is fractional wherever |log alpha| < 2.4, hence its non-binary values. Budgets are met on the " +
+      "training batches in expectation by dual ascent; the kept fraction is measured on the test set after a finite number of " +
+      "steps, so a method can end above or below its budget while the multiplier is still moving (see the multiplier plot and " +
+      "the per-epoch records).",
+  );
+
+  report.addSection("Accuracy against pixels kept");
+  const lineSeries: LineSeries[] = [];
+  const scatterSeries: ScatterSeries[] = [];
+  for (const m of methodsPresent) {
+    const rows = summaries.filter((s) => s.method === m).sort((a, b) => a.keptFraction.mean - b.keptFraction.mean);
+    lineSeries.push({ name: METHOD_SHORT_LABELS[m], x: rows.map((r) => r.keptFraction.mean), y: rows.map((r) => r.accuracy.mean) });
+    const runs = results.filter((r) => r.method === m);
+    scatterSeries.push({ name: METHOD_SHORT_LABELS[m], x: runs.map((r) => r.keptFraction), y: runs.map((r) => r.accuracy) });
+  }
+  report.addPlot(
+    "accuracy-vs-kept",
+    lineChart(lineSeries, { title: "Test accuracy vs fraction of pixels kept", xTitle: "fraction of pixels kept, mean(M > 0)", yTitle: "test accuracy", width: 520, height: 320 }),
+    `Mean over ${config.seeds} seed(s) per setting (budgets ${config.budgets.join(", ")}; the seed's method at weights ${config.seedAreaWeights.join(", ")}). ` +
+      `Full-image accuracy ${(100 * fullImageAccuracy).toFixed(1)}%. HS = hard sigmoid, HC = Hard Concrete.`,
+  );
+  report.addPlot(
+    "runs-scatter",
+    scatterChart(scatterSeries, { title: "Every run", xTitle: "fraction of pixels kept, mean(M > 0)", yTitle: "test accuracy", width: 520, height: 320 }),
+    "One point per run (method x setting x seed). Collapsed runs sit at kept ~ 0 and chance accuracy.",
+  );
+  const isBaseline = (m: string) => (MASK_BASELINES as readonly string[]).includes(m);
+  const learnedMethods = methodsPresent.filter((m) => !isBaseline(m));
+  const budgetMethods = learnedMethods.filter((m) => m !== "hardSigmoidArea");
+  if (budgetMethods.length) {
+    report.addPlot(
+      "kept-vs-budget",
+      lineChart(
+        [
+          { name: "requested budget", x: config.budgets, y: config.budgets },
+          ...budgetMethods.map((m) => {
+            const rows = summaries.filter((s) => s.method === m && s.budget !== null).sort((a, b) => (a.budget as number) - (b.budget as number));
+            return { name: METHOD_SHORT_LABELS[m], x: rows.map((r) => r.budget as number), y: rows.map((r) => r.keptFraction.mean) };
+          }),
+        ],
+        { title: "Pixels kept vs requested budget", xTitle: "budget", yTitle: "fraction kept, mean(M > 0)", width: 420, height: 300 },
+      ),
+      "At or below the diagonal = the budget is met on the test set.",
+    );
+  }
+  report.addPlot(
+    "binariness",
+    lineChart(
+      learnedMethods.map((m) => {
+        const rows = summaries.filter((s) => s.method === m).sort((a, b) => a.keptFraction.mean - b.keptFraction.mean);
+        return { name: METHOD_SHORT_LABELS[m], x: rows.map((r) => r.keptFraction.mean), y: rows.map((r) => r.nonBinaryFraction.mean) };
+      }),
+      { title: "Non-binary mask values", xTitle: "fraction of pixels kept", yTitle: "fraction of M in (0.05, 0.95)", width: 420, height: 300 },
+    ),
+    "Learned masks; 0 = a binary mask (the fixed baselines are binary). The hard sigmoid leaves many values in between; STE and top-k are binary by construction; Hard Concrete's test-time gate is binary only where |log alpha| > 2.4.",
+  );
+  const traced = stored.filter((r) => r.trace && r.trace.multiplier.length > 0);
+  if (traced.length) {
+    report.addPlot(
+      "multiplier",
+      lineChart(
+        traced.map((r) => ({ name: METHOD_SHORT_LABELS[r.result.method], y: r.trace!.multiplier, x: r.trace!.multiplier.map((_, i) => i + 1) })),
+        { title: `Lagrange multiplier per step (budget ${overlayAt}, seed 0)`, xTitle: "optimizer step", yTitle: "multiplier lambda", width: 460, height: 280 },
+      ),
+      "Dual ascent: lambda <- max(0, lambda + eta (g - budget)) after every minibatch. Per-epoch values of every run are in report.json (epochs).",
+    );
+    report.addPlot(
+      "constraint",
+      lineChart(
+        [
+          { name: "budget", x: [1, traced[0].trace!.constraint.length], y: [overlayAt, overlayAt] },
+          ...traced.map((r) => ({ name: METHOD_SHORT_LABELS[r.result.method], y: r.trace!.constraint, x: r.trace!.constraint.map((_, i) => i + 1) })),
+        ],
+        { title: `Constraint value g per step (budget ${overlayAt}, seed 0)`, xTitle: "optimizer step", yTitle: "g = mean(M) or expected L0", width: 460, height: 280 },
+      ),
+      "The batch value of the constrained quantity: mean(M) of the training mask (STE, hard sigmoid) or the expected L0 fraction (Hard Concrete).",
+    );
+  }
+
+  report.addSection("Tables");
+  report.addTable("learned-masks", summaryRows(summaries.filter((s) => !isBaseline(s.method))), "Learned masks: mean ± std over seeds on the test set.");
+  const baselineSummaries = summaries.filter((s) => isBaseline(s.method));
+  if (baselineSummaries.length) {
+    report.addTable("baselines", summaryRows(baselineSummaries), "Fixed-mask baselines and the full image; the pretrained classifier fine-tuned on the masked training images for the same number of epochs as the joint training.");
+  }
+  report.addTable(
+    "all-runs",
+    results.map((r) => ({ ...r, zeroShotAccuracy: r.zeroShotAccuracy ?? null })),
+    "Every run.",
+  );
+
+  report.addSection("Masks");
+  const perImage = PIXELS;
+  const addOverlay = (name: string, rows: StoredRun[], caption: string) => {
+    const withMasks = rows.filter((r) => r.overlay);
+    if (!withMasks.length) return;
+    const images: number[][] = [];
+    const masks: number[][] = [];
+    for (const r of withMasks) {
+      for (let i = 0; i < overlayCount; i++) {
+        images.push(overlayImages.slice(i * perImage, (i + 1) * perImage));
+        masks.push(r.overlay!.slice(i * perImage, (i + 1) * perImage));
+      }
+    }
+    const order = withMasks.map((r, i) => `row ${i + 1}: ${METHOD_LABELS[r.result.method]}${r.result.weight !== null ? ` w = ${r.result.weight}` : ""}`).join("; ");
+    report.addImage(
+      name,
+      maskOverlayGrid(images, masks, { rows: withMasks.length, cols: overlayCount, height: SIDE, width: SIDE, scale: 3, alpha: 0.6, padding: 2 }),
+      `${caption} Kept pixels in red over the digit (soft masks shaded by M). ${order}.`,
+    );
+  };
+  addOverlay(
+    "overlay-budget",
+    stored.filter((r) => r.result.seed === 0 && r.result.budget === overlayAt),
+    `Test digits with the masks of every budget method and baseline at budget ${overlayAt} (seed 0).`,
+  );
+  addOverlay(
+    "overlay-seed-method",
+    stored.filter((r) => r.result.seed === 0 && r.result.method === "hardSigmoidArea"),
+    "The seed's hard sigmoid + w·area at each weight (seed 0).",
+  );
+}
