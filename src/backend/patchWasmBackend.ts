@@ -2,6 +2,7 @@ import { installWasmCastIdentity } from "./wasmCastIdentity.js";
 import { installWasmConv2DBackpropFilter } from "./wasmConv2DBackpropFilter.js";
 import { installWasmConv2DBackpropInput } from "./wasmConv2DBackpropInput.js";
 import { installWasmMaxPoolGrad } from "./wasmPoolGradients.js";
+import { installWasmSign } from "./wasmSign.js";
 import { installWasmSum } from "./wasmSum.js";
 import { installWasmMatMulOverride } from "./wasmMatMulOverride.js";
 import { installWasmReduceGradients } from "./wasmReduceGradients.js";
@@ -19,6 +20,7 @@ export interface WasmPatchReport {
   conv2DBackpropInput: boolean;
   maxPoolGrad: boolean;
   sum: boolean;
+  sign: boolean;
 }
 
 /**
@@ -28,7 +30,8 @@ export interface WasmPatchReport {
  *   (wasmTile.ts), Sum/Mean gradients that build their ones with the Fill kernel
  *   (wasmReduceGradients.ts), convolution gradients as XNNPACK convolutions
  *   (wasmConv2DBackpropFilter.ts, wasmConv2DBackpropInput.ts), a one-pass MaxPoolGrad
- *   (wasmPoolGradients.ts), Sum over leading axes without a transpose (wasmSum.ts);
+ *   (wasmPoolGradients.ts), Sum over leading axes without a transpose (wasmSum.ts), a Sign
+ *   kernel at the speed of its neighbours (wasmSign.ts);
  * - correctness: fused matmul bias on the transposed/batched path (wasmMatMulOverride.ts), cast
  *   to bool (wasmCastIdentity.ts);
  * - coverage: the kernels wasm lacks for training, Conv2DBackpropFilter and UnsortedSegmentSum.
@@ -46,5 +49,6 @@ export function patchWasmBackend(): WasmPatchReport {
     conv2DBackpropInput: installWasmConv2DBackpropInput(),
     maxPoolGrad: installWasmMaxPoolGrad(),
     sum: installWasmSum(),
+    sign: installWasmSign(),
   };
 }

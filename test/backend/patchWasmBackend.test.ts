@@ -46,6 +46,7 @@ describe("patchWasmBackend", () => {
       conv2DBackpropInput: false,
       maxPoolGrad: false,
       sum: false,
+      sign: false,
     });
   });
 
