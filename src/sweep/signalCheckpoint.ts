@@ -34,7 +34,8 @@ export interface SignalCheckpointOptions {
  * training, which writes that epoch's checkpoint; the trial's result is then discarded (it comes
  * from a cut-short training) and the process exits with EXIT_INTERRUPTED; the retry resumes from
  * the checkpoint. Training without these callbacks keeps its own epoch checkpoints; if the trial
- * has not finished when the grace time ends, the process exits with EXIT_INTERRUPTED anyway.
+ * has not finished when the grace time ends, the process exits with EXIT_INTERRUPTED anyway (but
+ * such training, not returning to the event loop, only sees the signal between its own awaits).
  */
 export class SignalCheckpoint {
   /** The signal received, or null. */
@@ -46,7 +47,16 @@ export class SignalCheckpoint {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: SignalCheckpointOptions = {}) {
+    let lastYield = performance.now();
     this.trainCallbacks = {
+      // Training on the cpu/wasm backends can run for minutes without returning to the event loop,
+      // so a signal handler would only run at the end: yield a macrotask every 50 ms of training.
+      onBatchEnd: async () => {
+        const now = performance.now();
+        if (now - lastYield < 50) return;
+        lastYield = now;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      },
       onEpochEnd: (_record, control) => {
         if (this.signal) {
           this.stoppedTraining = true;
