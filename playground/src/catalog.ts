@@ -27,7 +27,7 @@ const learningRate = (d: number, max = 3e-2) =>
 const batchSize = (d: number) =>
   num({ id: "batch", label: "batch size", help: "Samples per step.", live: false, min: 16, max: 512, default: d, scale: "linear", step: 16, integer: true });
 
-const saeParams = (hidden: { d: number; max: number }, rho: number, decay: number): ParamSpec[] => [
+const saeParams = (hidden: { d: number; max: number }, rho: number, decay: number, lr: number): ParamSpec[] => [
   choice({
     id: "sparsity",
     label: "sparsity term",
@@ -46,7 +46,7 @@ const saeParams = (hidden: { d: number; max: number }, rho: number, decay: numbe
   num({ id: "l1", label: "L1 weight", help: "Weight of (1/B) Σ|h| (sparsity L1).", live: true, min: 1e-5, max: 1, default: 0.01, scale: "log" }),
   num({ id: "k", label: "k (top-k)", help: "Codes kept per sample (sparsity top-k); at most K.", live: true, min: 1, max: hidden.max, default: 5, scale: "linear", step: 1, integer: true }),
   num({ id: "decay", label: "λ weight decay", help: "(λ/2) Σ W² over the weight matrices.", live: true, min: 1e-6, max: 1e-2, default: decay, scale: "log" }),
-  learningRate(3e-3),
+  learningRate(lr),
   batchSize(100),
 ];
 
@@ -54,12 +54,12 @@ export const MODELS: readonly ModelSpec[] = [
   {
     id: "sae-patches",
     title: "Sparse autoencoder · natural patches",
-    blurb: "8×8 patches of four 1/f-whitened photographs, sigmoid autoencoder 64-K-64. With KL sparsity the filters turn into localised, oriented edges.",
+    blurb: "8×8 patches of four 1/f-whitened photographs, sigmoid autoencoder 64-K-64. With KL sparsity the filters turn into localised, oriented edges. (The Node demo uses ρ = 0.01 with L-BFGS; under Adam ρ = 0.01 stalls for thousands of steps, so the page starts at ρ = 0.05.)",
     source: "SPEC §1.1–1.2, seed 002",
     experiment: "sae-patches",
     data: "patches",
     gridCaption: "Encoder filters (rows of W1ᵀ), mid-grey = 0",
-    params: saeParams({ d: 25, max: 100 }, 0.01, 1e-4),
+    params: saeParams({ d: 25, max: 100 }, 0.05, 1e-4, 1e-2),
   },
   {
     id: "sae-mnist",
@@ -69,7 +69,7 @@ export const MODELS: readonly ModelSpec[] = [
     experiment: "sae-mnist",
     data: "mnist",
     gridCaption: "Encoder filters (rows of W1ᵀ), mid-grey = 0",
-    params: saeParams({ d: 64, max: 196 }, 0.1, 3e-3),
+    params: saeParams({ d: 64, max: 196 }, 0.1, 3e-3, 3e-3),
   },
   {
     id: "satae",

@@ -57,7 +57,7 @@ let lossChart: StreamingLineChart | undefined;
 let metricChart: StreamingLineChart | undefined;
 /** Plot width of the charts (axes and legend add to it). */
 const CHART_WIDTH = 310;
-const histogram = new StreamingHistogram(ui.histogram, { title: "Activations (held-out)", xTitle: "activation", width: CHART_WIDTH, height: 130, bins: 40 });
+const histogram = new StreamingHistogram(ui.histogram, { title: "Activations (held-out)", xTitle: "value", width: CHART_WIDTH, height: 130, bins: 40 });
 
 function status(text: string, error = false): void {
   ui.status.textContent = text;
@@ -101,6 +101,7 @@ function rebuildCharts(t: Trainer): void {
   lossChart?.finalize();
   metricChart?.finalize();
   histogram.finalize();
+  histogram.retitle(t.histogramTitle);
   lossChart = new StreamingLineChart(ui.lossChart, ["loss", ...t.termNames], { title: "Loss and weighted cost terms", yTitle: "value", width: CHART_WIDTH, height: 150 });
   metricChart = new StreamingLineChart(ui.metricChart, t.chartMetrics, { title: t.chartTitle, yTitle: "value", width: CHART_WIDTH, height: 150 });
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MODELS } from "../../playground/src/catalog.js";
 import { serveStatic } from "./staticServer.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -134,8 +135,11 @@ describe.skipIf(!chromiumPresent)("playground in headless Chromium", () => {
         rates[backend] = Math.round(late.history.at(-1)!.stepsPerSecond);
         expect(late.timings.readyMs).toBeGreaterThan(0);
         if (backend === "wasm") {
-          // A longer run for the README picture (wasm is the fast one under SwiftShader).
-          await trainUntil(page, 2000, 40_000);
+          // A few more seconds for the README picture (wasm is the fast one under SwiftShader).
+          await page.click('[data-testid="start"]');
+          await page.waitForTimeout(6000);
+          await page.click('[data-testid="pause"]');
+          await page.waitForFunction(() => !(document.querySelector('[data-testid="start"]') as HTMLButtonElement).disabled);
           await mkdir(dirname(SCREENSHOT), { recursive: true });
           await page.screenshot({ path: SCREENSHOT, fullPage: true });
         }
@@ -145,4 +149,46 @@ describe.skipIf(!chromiumPresent)("playground in headless Chromium", () => {
       expect(problems).toEqual([]);
     });
   }
+
+  it("a weight changed mid-run takes effect at the next step and goes into the URL", async () => {
+    const page = await open("model=sae-patches&backend=wasm&beta=3");
+    try {
+      await page.click('[data-testid="start"]');
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="step"]')?.textContent) >= 5);
+      await page.evaluate(() => {
+        const range = document.querySelector("#param-beta") as HTMLInputElement;
+        range.value = String(Number(range.max)); // beta = 10
+        range.dispatchEvent(new Event("change"));
+      });
+      const before = await stepCounter(page);
+      await page.waitForFunction((n) => Number(document.querySelector('[data-testid="step"]')?.textContent) >= n + 5, before);
+      const seen = await page.evaluate(() => {
+        const pg = (window as unknown as { sparsekit: { playground: { trainer: { model: { config: { sparsity: { beta: number } } } } } } }).sparsekit.playground;
+        return { beta: pg.trainer.model.config.sparsity.beta, url: location.search };
+      });
+      expect(seen.beta).toBe(10);
+      expect(seen.url).toContain("beta=10");
+      await page.click('[data-testid="pause"]');
+    } finally {
+      await page.close();
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("every model builds, takes steps and draws its grid on wasm", async () => {
+    for (const model of MODELS) {
+      const page = await open(`model=${model.id}&backend=wasm`);
+      try {
+        expect(await page.inputValue('[data-testid="model"]')).toBe(model.id);
+        for (let i = 0; i < 3; i++) await page.click('[data-testid="step-once"]');
+        await page.waitForFunction(() => Number(document.querySelector('[data-testid="step"]')?.textContent) >= 3);
+        expect((await canvasSpread(page)).std, model.id).toBeGreaterThan(1);
+        expect(Number(await page.textContent('[data-testid="loss"]')), model.id).not.toBeNaN();
+        expect(await page.textContent('[data-testid="status"]')).toBe("");
+      } finally {
+        await page.close();
+      }
+    }
+    expect(problems).toEqual([]);
+  });
 });

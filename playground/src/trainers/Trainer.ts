@@ -38,6 +38,8 @@ export interface Trainer {
   readonly chartMetrics: readonly string[];
   /** Title of that chart. */
   readonly chartTitle: string;
+  /** What the histogram shows, e.g. "Hidden codes (held-out)". */
+  readonly histogramTitle: string;
   /** One optimizer step; `keepTerms` keeps the step's terms for the next readout. */
   trainStep(keepTerms: boolean): void;
   /** Applies the live parameters (weights, learning rate) from the next step on. */

@@ -1,7 +1,12 @@
 import type { Assets } from "../assets.js";
 import { mnistDataset, patchDataset, type Dataset } from "../datasets.js";
 import { choiceValue, type Settings } from "../settings.js";
+import { EntropyTrainer } from "./entropyTrainer.js";
+import { LcaTrainer } from "./lcaTrainer.js";
+import { MaskTrainer } from "./maskTrainer.js";
+import { OvrMlpTrainer } from "./ovrMlpTrainer.js";
 import { SaeTrainer } from "./saeTrainer.js";
+import { SataeTrainer } from "./sataeTrainer.js";
 import type { Trainer } from "./Trainer.js";
 
 /** Held-out rows used for the metrics and pictures. */
@@ -29,7 +34,18 @@ export async function createTrainer(s: Settings, assets: Assets): Promise<Traine
     }
     case "sae-mnist":
       return new SaeTrainer(await mnist(), s.values, s.seed);
-    default:
-      throw new Error(`model '${s.model}' is not available yet (${choiceValue({ x: "" }, "x")})`);
+    case "satae":
+      return new SataeTrainer(await mnist(), s.values, s.seed);
+    case "ovr-mlp":
+      return new OvrMlpTrainer(await mnist(), s.values, s.seed);
+    case "lca": {
+      const size = Number(choiceValue(s.values, "patch"));
+      const d = await dataset(`patches-${size}-centred`, () => patchDataset(assets, { size, train: 10_000, test: TEST_ROWS, seed: 0, mode: "centred" }));
+      return new LcaTrainer(d, s.values, s.seed);
+    }
+    case "entropy":
+      return new EntropyTrainer(await mnist(), s.values, s.seed);
+    case "masks":
+      return new MaskTrainer(await mnist(), s.values, s.seed);
   }
 }

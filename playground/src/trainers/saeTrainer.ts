@@ -29,6 +29,7 @@ export class SaeTrainer implements Trainer {
   readonly metricLabels = codeMetricLabels(ACTIVE);
   readonly chartMetrics = ["hoyer", "fractionZeros", "meanActivation"] as const;
   readonly chartTitle = "Sparsity of held-out codes";
+  readonly histogramTitle = "Sigmoid codes h (held-out)";
   private readonly model: SparseAutoencoder;
   private readonly adam: AdamStep;
   private readonly batches: Minibatches;

@@ -85,6 +85,11 @@ export class StreamingHistogram {
     private readonly options: { title: string; xTitle: string; width: number; height: number; bins: number },
   ) {}
 
+  /** Title of the next chart built (set per model). */
+  retitle(title: string): void {
+    this.options.title = title;
+  }
+
   async update(values: Float32Array, fixed?: [number, number]): Promise<void> {
     const domain = fixed ?? this.rangeFor(values);
     if (!this.view || !this.domain || domain[0] !== this.domain[0] || domain[1] !== this.domain[1]) {
