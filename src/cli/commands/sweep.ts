@@ -171,8 +171,9 @@ export function sweepCommand(io: CliIO): Command {
       .description("reduce the finished trials into the experiment's report (DIR/report); exit 1 if any trial has no result")
       .argument("<dir>", "sweep directory")
       .option("--partial", "exit 0 even when some trials have no result", false)
-      .action(async (dir: string, flags) => {
-        await collectAndReport(resolve(dir), flags.partial, io);
+      .action(async (dir: string, _flags, cmd: Command) => {
+        // --partial may be taken by the parent `sweep` command's own --partial
+        await collectAndReport(resolve(dir), Boolean(cmd.optsWithGlobals().partial), io);
       }),
   );
   sweep.addCommand(
