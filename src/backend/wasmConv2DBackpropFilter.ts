@@ -57,13 +57,14 @@ function conv2DBackpropFilterAsConv(backend: WasmHeapBackend, x: tf.TensorInfo, 
 }
 
 /**
- * When fH*fW*inChannels <= outChannels (first layers: few input channels) the packed filter of
- * the convolution above (all of dY) dominates; this path packs the smaller operand instead:
- * dW^T[o, (r, c, i)] = dY^T[o, n] . cols[n, (r, c, i)] with n = (b, y, x), cols the im2col matrix,
- * one matmul through the wasm BatchMatMul kernel (XNNPACK packs `cols`). cols and dY^T are
- * written on the heap in JS.
+ * When fH*fW*inChannels <= outChannels (first layers: few input channels) the convolution above
+ * moves and packs all of dY (and X) for little arithmetic; one matmul does less:
+ * dW[(r, c, i), o] = colsT[(r, c, i), n] . dY[n, o] with n = (b, y, x), colsT the transposed
+ * im2col matrix written in JS (for one input channel its rows are shifted copies of image rows)
+ * and dY used as it is (XNNPACK packs it). MNIST CNN layer 1 (3x3x1 -> 32, batch 128): ~25 ms ->
+ * ~8 ms CPU here; for layer 2 (3x3x32 -> 64) the convolution path stays faster (~75 vs ~83 ms).
  */
-function conv2DBackpropFilterIm2col(backend: WasmHeapBackend, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+function conv2DBackpropFilterIm2colT(backend: WasmHeapBackend, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const { batchSize: nb, inHeight: ih, inWidth: iw, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
   const { filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
   const { top, left } = info.padInfo;
@@ -71,50 +72,36 @@ function conv2DBackpropFilterIm2col(backend: WasmHeapBackend, x: tf.TensorInfo, 
   const k = fH * fW * ci;
   const calls = new WasmKernelCalls(backend);
   try {
-    const cols = calls.output([1, n, k]);
-    const dyt = calls.output([1, co, n]);
+    const colsT = calls.output([1, k, n]);
     // Views after every allocation: makeOutput may grow (and detach) the heap.
     const xv = backend.typedArrayFromHeap(x) as Float32Array;
-    const cv = backend.typedArrayFromHeap(cols) as Float32Array;
+    const cv = backend.typedArrayFromHeap(colsT) as Float32Array;
     cv.fill(0);
-    for (let b = 0; b < nb; b++) {
-      for (let y = 0; y < oh; y++) {
-        const rowBase = (b * oh + y) * ow * k;
-        for (let r = 0; r < fH; r++) {
-          const xr = y * sH + r - top;
-          if (xr < 0 || xr >= ih) continue;
-          const xRow = (b * ih + xr) * iw;
-          for (let c = 0; c < fW; c++) {
-            // Output columns whose tap (r, c) lands inside the input row.
-            const lo = Math.max(0, Math.ceil((left - c) / sW));
-            const hi = Math.min(ow, Math.floor((iw - 1 + left - c) / sW) + 1);
-            const tap = (r * fW + c) * ci;
-            for (let xx = lo; xx < hi; xx++) {
-              const from = (xRow + xx * sW + c - left) * ci;
-              const to = rowBase + xx * k + tap;
-              for (let i = 0; i < ci; i++) cv[to + i] = xv[from + i];
+    for (let r = 0; r < fH; r++) {
+      for (let c = 0; c < fW; c++) {
+        // Output columns whose tap (r, c) lands inside the input row.
+        const lo = Math.max(0, Math.ceil((left - c) / sW));
+        const hi = Math.min(ow, Math.floor((iw - 1 + left - c) / sW) + 1);
+        if (hi <= lo) continue;
+        for (let i = 0; i < ci; i++) {
+          const row = ((r * fW + c) * ci + i) * n;
+          for (let b = 0; b < nb; b++) {
+            for (let y = 0; y < oh; y++) {
+              const xr = y * sH + r - top;
+              if (xr < 0 || xr >= ih) continue;
+              const to = row + (b * oh + y) * ow;
+              const from = ((b * ih + xr) * iw + c - left) * ci + i;
+              if (ci === 1 && sW === 1) cv.set(xv.subarray(from + lo, from + hi), to + lo);
+              else for (let xx = lo; xx < hi; xx++) cv[to + xx] = xv[from + xx * sW * ci];
             }
           }
         }
       }
     }
-    const dv = backend.typedArrayFromHeap(dy) as Float32Array;
-    const tv = backend.typedArrayFromHeap(dyt) as Float32Array;
-    // Blocked transpose [n, co] -> [co, n]: unblocked, every write lands on another page.
-    const BLOCK = 64;
-    for (let j0 = 0; j0 < n; j0 += BLOCK) {
-      const j1 = Math.min(n, j0 + BLOCK);
-      for (let o = 0; o < co; o++) {
-        const to = o * n;
-        for (let j = j0; j < j1; j++) tv[to + j] = dv[j * co + o];
-      }
-    }
-    const dwt = calls.run("BatchMatMul", { a: dyt, b: cols }, { transposeA: false, transposeB: false });
-    const dw = calls.keep(calls.output([fH, fW, ci, co]));
-    const src = backend.typedArrayFromHeap(dwt) as Float32Array;
-    const dst = backend.typedArrayFromHeap(dw) as Float32Array;
-    for (let o = 0; o < co; o++) for (let j = 0; j < k; j++) dst[j * co + o] = src[o * k + j];
-    return dw;
+    // dY viewed as [1, n, co] (same buffer; the kernel's own reshape takes a reference).
+    const dw = calls.run("BatchMatMul", { a: colsT, b: { ...dy, shape: [1, n, co] } }, { transposeA: false, transposeB: false });
+    dw.shape = [fH, fW, ci, co];
+    return calls.keep(dw);
   } finally {
     calls.dispose();
   }
@@ -141,7 +128,7 @@ function conv2DBackpropFilterWasm(args: Parameters<tf.KernelFunc>[0]): tf.Tensor
   const left = info.padInfo.left;
   const channelsLast = info.dataFormat === "channelsLast";
   if (channelsLast && x.dtype === "float32" && dy.dtype === "float32" && tf.getKernel("Conv2D", "wasm") !== undefined) {
-    if (fH * fW * inChannels <= outChannels) return conv2DBackpropFilterIm2col(backend, x, dy, info);
+    if (fH * fW * inChannels <= outChannels) return conv2DBackpropFilterIm2colT(backend, x, dy, info);
     return conv2DBackpropFilterAsConv(backend, x, dy, info);
   }
 

@@ -26,8 +26,8 @@ export function maxPoolGradInto(x: Float32Array, dy: Float32Array, dx: Float32Ar
   const { batchSize, inHeight, inWidth, inChannels: ch, outHeight, outWidth, strideHeight, strideWidth } = info;
   const { filterHeight, filterWidth } = info;
   const { top, left } = info.padInfo;
-  const maxV = new Float32Array(ch);
-  const maxI = new Int32Array(ch);
+  // Offsets of the window's in-bounds pixels, row-major (the order in which the first maximum wins).
+  const bases = new Int32Array(filterHeight * filterWidth);
   dx.fill(0);
   for (let b = 0; b < batchSize; b++) {
     for (let yr = 0; yr < outHeight; yr++) {
@@ -38,26 +38,21 @@ export function maxPoolGradInto(x: Float32Array, dy: Float32Array, dx: Float32Ar
         const c0 = yc * strideWidth - left;
         const cLo = Math.max(0, c0);
         const cHi = Math.min(inWidth, c0 + filterWidth);
-        // Plain loops: fill() costs a call per output position.
+        let count = 0;
+        for (let r = rLo; r < rHi; r++) for (let c = cLo; c < cHi; c++) bases[count++] = ((b * inHeight + r) * inWidth + c) * ch;
+        const yBase = ((b * outHeight + yr) * outWidth + yc) * ch;
+        // Scalar per channel: no per-position arrays to reset (that cost more than the scan).
         for (let d = 0; d < ch; d++) {
-          maxV[d] = -Infinity;
-          maxI[d] = -1;
-        }
-        for (let r = rLo; r < rHi; r++) {
-          for (let c = cLo; c < cHi; c++) {
-            const base = ((b * inHeight + r) * inWidth + c) * ch;
-            for (let d = 0; d < ch; d++) {
-              const v = x[base + d];
-              if (v > maxV[d]) {
-                maxV[d] = v;
-                maxI[d] = base + d;
-              }
+          let best = -Infinity;
+          let at = -1;
+          for (let p = 0; p < count; p++) {
+            const i = bases[p] + d;
+            const v = x[i];
+            if (v > best) {
+              best = v;
+              at = i;
             }
           }
-        }
-        const yBase = ((b * outHeight + yr) * outWidth + yc) * ch;
-        for (let d = 0; d < ch; d++) {
-          const at = maxI[d];
           if (at >= 0) dx[at] += dy[yBase + d];
         }
       }
