@@ -77,7 +77,7 @@ describe("benchmark suite", () => {
       ],
     };
     const text = formatSuiteTable(report).join("\n");
-    expect(text).toMatch(/cnn\s+sparsekit wasm 1 thr\s+60\.0\s+59\.0\s+58\.0\s+1\.50x\s+2\.00x\s+420/);
+    expect(text).toMatch(/cnn\s+sparsekit wasm 1 thr\s+60\.0\s+59\.0\s+58\.0\s+1\.50x\s+1\.45x\s+2\.00x\s+420/);
     expect(text).toMatch(/PyTorch 1 thread\s+40\.0\s+39\.0\s+40\.0\s+300/);
     expect(text).toMatch(/PyTorch default \(2 threads\)\s+30\.0/);
     expect(text).toMatch(/lca\s+sparsekit\s+error: boom/);
