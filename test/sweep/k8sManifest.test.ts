@@ -40,8 +40,8 @@ describe("k8s manifest", () => {
 
   it("holds only fields the official client's V1Job model knows (a round trip through its serializer keeps everything)", () => {
     const job = parse(k8sJobYaml(manifest, options));
-    const typed: V1Job = ObjectSerializer.deserialize(job, "V1Job");
-    expect(ObjectSerializer.serialize(typed, "V1Job")).toEqual(job);
+    const typed: V1Job = ObjectSerializer.deserialize(job, "V1Job", "");
+    expect(ObjectSerializer.serialize(typed, "V1Job", "")).toEqual(job);
     expect(parse(k8sJobYaml(manifest, options))).toEqual(k8sJob(manifest, options));
   });
 
