@@ -1,8 +1,7 @@
-import { join } from "node:path";
 import { z } from "zod";
 import { deriveSeed } from "../random/index.js";
 import { errorBandChart } from "../report/node.js";
-import { defineExperiment } from "./Experiment.js";
+import { defineExperiment, type TrialSpec } from "./Experiment.js";
 import { runMlpTrial, type MlpTrialResult } from "./mlpTrial.js";
 import { formatSeedSummary, summarizeSeeds } from "./seedStatistics.js";
 import { seedTrend, type SeedTrend } from "./seedTrend.js";
@@ -24,6 +23,9 @@ const configSchema = z.strictObject({
 });
 
 type Config = z.output<typeof configSchema>;
+/** One trial: one partition count, width and replicate (seed index) with the settings it depends on. */
+type TrialConfig = Omit<Config, "widths" | "partitions" | "seeds"> & { partitions: number; width: number; replicate: number };
+type SphereWidthTrialResult = MlpTrialResult & { cpuSeconds: number };
 const METRICS = ["fractionZeros", "hoyer", "liveFractionZeros", "deadFraction", "testAccuracy", "trainAccuracy"] as const;
 type MetricName = (typeof METRICS)[number];
 
@@ -55,50 +57,61 @@ export const sphereWidth = defineExperiment({
     "with the number of partitions (SPEC §5.1).",
   configSchema,
   quick: { widths: [8, 16], partitions: [4, 16], seeds: 2, trainSize: 300, testSize: 100, epochs: 2, batchSize: 100 },
-  async run(config: Config, ctx, report) {
-    const cpu0 = process.cpuUsage();
+  grid: {
+    trials(config: Config, seed: number): TrialSpec[] {
+      const { widths: _w, partitions: _p, seeds: _s, ...shared } = config;
+      const trials: TrialSpec[] = [];
+      for (const p of config.partitions) {
+        for (let s = 0; s < config.seeds; s++) {
+          for (const width of config.widths) {
+            const c: TrialConfig = { ...shared, partitions: p, width, replicate: s };
+            trials.push({ label: `p${p}-w${width}-s${s}`, config: c as unknown as Record<string, unknown>, seed });
+          }
+        }
+      }
+      return trials;
+    },
+    async runTrial(trial, ctx): Promise<SphereWidthTrialResult> {
+      const c = trial.config as unknown as TrialConfig;
+      const s = c.replicate;
+      const cpu0 = process.cpuUsage();
+      const split = sphereSplit({
+        partitions: c.partitions,
+        trainSize: c.trainSize,
+        testSize: c.testSize,
+        classes: c.classes,
+        seed: deriveSeed(trial.seed, "sphere-data", c.partitions, s),
+      });
+      try {
+        const r = await runMlpTrial({
+          train: split.train,
+          test: split.test,
+          hiddenSizes: [c.width],
+          initSeed: deriveSeed(trial.seed, "init", s, c.width),
+          trainSeed: deriveSeed(trial.seed, "train", s),
+          epochs: c.epochs,
+          batchSize: c.batchSize,
+          learningRate: c.learningRate,
+          checkpointDir: ctx.checkpointDir,
+          resume: ctx.resume,
+          ...(ctx.trainCallbacks ? { callbacks: ctx.trainCallbacks } : {}),
+        });
+        ctx.log(
+          `sphere-width: partitions ${c.partitions}, width ${c.width}, seed ${s}: test acc ${r.testAccuracy.toFixed(3)}, zeros ${r.fractionZeros.toFixed(3)}, hoyer ${r.hoyer.toFixed(3)}${r.diverged ? " (diverged)" : ""}`,
+        );
+        const cpu = process.cpuUsage(cpu0);
+        return { ...r, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+      } finally {
+        split.dispose();
+      }
+    },
+    async reduce(config: Config, trials, _ctx, report) {
     const widthsX = config.widths.map((w) => Math.log2(w));
     const partsX = config.partitions.map((p) => Math.log2(p));
     // results[pi][wi][s]
-    const results: MlpTrialResult[][][] = config.partitions.map(() => config.widths.map(() => []));
-    let done = 0;
-    const total = config.partitions.length * config.widths.length * config.seeds;
-    for (const [pi, p] of config.partitions.entries()) {
-      for (let s = 0; s < config.seeds; s++) {
-        const split = sphereSplit({
-          partitions: p,
-          trainSize: config.trainSize,
-          testSize: config.testSize,
-          classes: config.classes,
-          seed: deriveSeed(ctx.seed, "sphere-data", p, s),
-        });
-        try {
-          for (const [wi, width] of config.widths.entries()) {
-            const r = await report.time("training", () =>
-              runMlpTrial({
-                train: split.train,
-                test: split.test,
-                hiddenSizes: [width],
-                initSeed: deriveSeed(ctx.seed, "init", s, width),
-                trainSeed: deriveSeed(ctx.seed, "train", s),
-                epochs: config.epochs,
-                batchSize: config.batchSize,
-                learningRate: config.learningRate,
-                checkpointDir: join(ctx.checkpointDir, `p${p}-w${width}-s${s}`),
-                resume: ctx.resume,
-              }),
-            );
-            results[pi][wi][s] = r;
-            done++;
-            ctx.log(
-              `sphere-width ${done}/${total}: partitions ${p}, width ${width}, seed ${s}: test acc ${r.testAccuracy.toFixed(3)}, zeros ${r.fractionZeros.toFixed(3)}, hoyer ${r.hoyer.toFixed(3)}${r.diverged ? " (diverged)" : ""}`,
-            );
-          }
-        } finally {
-          split.dispose();
-        }
-      }
-    }
+    const results: SphereWidthTrialResult[][][] = config.partitions.map((p) =>
+      config.widths.map((width) => Array.from({ length: config.seeds }, (_, s) => trials.get(`p${p}-w${width}-s${s}`))),
+    );
 
     // runs(metric, pi)[s][wi]
     const runs = (m: MetricName, pi: number): number[][] =>
@@ -184,7 +197,7 @@ export const sphereWidth = defineExperiment({
         `Setting: ${config.trainSize} training / ${config.testSize} test points, ${config.classes} classes, Adam lr ${config.learningRate}, batch ${config.batchSize}, ${config.epochs} epochs, ${config.seeds} seeds; sparsity measured on the test points.`,
       ].join("\n\n"),
     );
-    const cpu = process.cpuUsage(cpu0);
-    report.setMetrics({ results: rows, trends, claims, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
+    report.setMetrics({ results: rows, trends, claims, cpuSeconds: results.flat(2).reduce((a, r) => a + r.cpuSeconds, 0) });
+    },
   },
 });
