@@ -7,7 +7,7 @@ import {
   lifetimeSparsityPerUnit,
   meanActiveUnits,
 } from "../metrics/index.js";
-import { barChart, histogramChart, imageGrid, lineChart, reconstructionGrid, type LineSeries, type RunReport } from "../report/node.js";
+import { barChart, formatNumber, histogramChart, imageGrid, lineChart, reconstructionGrid, type LineSeries, type RunReport } from "../report/node.js";
 import type { EpochRecord } from "../train/history.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { assertNumberOption } from "../validation/optionChecks.js";
@@ -83,6 +83,10 @@ export interface AutoencoderReportInput {
   metrics?: Record<string, number>;
   /** One sentence on what the filter picture is expected to show. */
   filterCaption?: string;
+  /** Held-out MSE and its reference (predicting every pixel by its training mean), for the summary table and headline. */
+  reconstruction?: { mse: number; meanPredictorMse: number; split: string };
+  /** The finding in a sentence; default: one built from the summary numbers. */
+  headline?: string;
 }
 
 /** The numbers {@link addAutoencoderReport} adds to report.json's metrics. */
@@ -96,15 +100,16 @@ function series(epochs: readonly EpochRecord[], pick: (e: EpochRecord) => number
 
 /**
  * Adds the standard autoencoder figures to a run report (SPEC §1.2, §5):
+ * - at the top: a headline sentence, the filter grid (each filter normalised on its own, 0 =
+ *   mid-grey) and a summary table of each number beside its reference;
  * - every epoch record (loss, terms, metrics) via recordEpoch;
  * - "Training": loss curve (per iteration for L-BFGS), the weighted cost terms per epoch (log
  *   scale), and the code sparsity statistics recorded per epoch ({@link CODE_STATISTIC_KEYS}
  *   found in the records' metrics) with the relative weight change if recorded;
  * - "Codes": histogram of all activations, mean activation per unit (rho_hat_k, with the target),
  *   lifetime sparsity per unit;
- * - "Filters": PNG grid, each filter normalised on its own (0 = mid-grey);
  * - "Reconstructions": inputs above their reconstructions;
- * - a metrics table, also merged into report.json: code statistics, relative change of each
+ * - metrics (report.json and the page's final metrics): code statistics, relative change of each
  *   weight matrix, the given metrics.
  * Returns the metrics it set. Tensors are read, not disposed.
  */
@@ -116,6 +121,49 @@ export function addAutoencoderReport(report: RunReport, input: AutoencoderReport
   const scale = input.scale ?? 4;
   const { height, width } = imageShape;
 
+  const stats = codeStatistics(codes, input.activeThreshold);
+  const target = input.targetActivation;
+  const units = filters.shape[0];
+  const rec = input.reconstruction;
+  const change = input.relativeChange.W1;
+  const headline =
+    input.headline ??
+    [
+      rec ? `Held-out reconstruction MSE ${formatNumber(rec.mse, 3)} against ${formatNumber(rec.meanPredictorMse, 3)} for the mean predictor (${(100 * (1 - rec.mse / rec.meanPredictorMse)).toFixed(1)}% of the variance explained)` : undefined,
+      `mean activation ${formatNumber(stats.meanActivation, 3)}${target !== undefined ? ` (target rho ${target})` : ""}`,
+      `${stats.deadUnits} of ${units} units dead`,
+      change !== undefined ? `W1 moved ${formatNumber(change, 3)}x its initial norm` : undefined,
+    ]
+      .filter((t) => t !== undefined)
+      .join("; ") + ".";
+  report.setHeadline(headline);
+
+  // Headline figure: the filters.
+  const count = Math.min(units, input.maxFilters ?? 100);
+  const shownFilters = tf.slice(filters, [0, 0], [count, filters.shape[1]]);
+  try {
+    report.addImage(
+      "filters",
+      imageGrid(shownFilters, { height, width, scale, normalize: "perImage" }),
+      `${count === units ? "All" : `The first ${count} of`} ${units} encoder filters (rows of W1^T), each scaled by its own max |w| (mid-grey = 0).${input.filterCaption ? ` ${input.filterCaption}` : ""}`,
+      { lead: true },
+    );
+  } finally {
+    shownFilters.dispose();
+  }
+  const summary: Record<string, unknown>[] = [];
+  if (rec) {
+    summary.push({ quantity: `reconstruction MSE (${rec.split})`, value: rec.mse, reference: rec.meanPredictorMse, "reference is": "MSE of predicting every pixel by its training mean" });
+  }
+  summary.push({ quantity: "mean activation rho_hat", value: stats.meanActivation, reference: target ?? null, "reference is": target !== undefined ? "KL target rho" : "" });
+  summary.push({ quantity: "dead units", value: `${stats.deadUnits} of ${units}`, reference: 0, "reference is": "every unit used" });
+  summary.push({ quantity: "Hoyer sparsity (per sample)", value: stats.hoyer, reference: null, "reference is": "0 = dense, 1 = one active unit" });
+  summary.push({ quantity: "lifetime sparsity (per unit)", value: stats.lifetimeSparsity, reference: null, "reference is": "0 = same response to all inputs" });
+  for (const [name, v] of Object.entries(input.relativeChange)) {
+    summary.push({ quantity: `||${name} - ${name}_0|| / ||${name}_0||`, value: v, reference: null, "reference is": "0 = still the random start" });
+  }
+  report.addTable("summary", summary, `One run (one seed); numbers on the ${rec?.split ?? "evaluation set"}, each beside its reference.`, { lead: true });
+
   for (const e of epochs) {
     report.recordEpoch({ epoch: e.epoch, steps: e.steps, loss: e.loss, ...e.terms, ...e.metrics, seconds: e.seconds });
   }
@@ -124,13 +172,13 @@ export function addAutoencoderReport(report: RunReport, input: AutoencoderReport
   if (input.lossHistory && input.lossHistory.length > 1) {
     report.addPlot(
       "loss curve",
-      lineChart([{ name: "loss", y: [...input.lossHistory] }], { title: "Training loss", xTitle: "L-BFGS iteration", yTitle: "loss" }),
-      "Total cost (reconstruction + weight decay + sparsity) at the start and after every L-BFGS iteration.",
+      lineChart([{ name: "loss", y: [...input.lossHistory] }], { title: "Training loss", xTitle: "L-BFGS iteration", yTitle: "loss", logY: "auto" }),
+      "Total cost (reconstruction + weight decay + sparsity) at the start and after every L-BFGS iteration (log axis when it spans decades).",
     );
   } else if (epochs.length > 0) {
     report.addPlot(
       "loss curve",
-      lineChart([{ name: "loss", x: epochs.map((e) => e.epoch), y: epochs.map((e) => e.loss) }], { title: "Training loss", xTitle: label, yTitle: "loss" }),
+      lineChart([{ name: "loss", x: epochs.map((e) => e.epoch), y: epochs.map((e) => e.loss) }], { title: "Training loss", xTitle: label, yTitle: "loss", logY: "auto" }),
       `Total training cost per ${label}.`,
     );
   }
@@ -168,7 +216,6 @@ export function addAutoencoderReport(report: RunReport, input: AutoencoderReport
   }
 
   report.addSection("Codes");
-  const stats = codeStatistics(codes, input.activeThreshold);
   const values = codes.dataSync();
   const maxValues = 200_000;
   const shown = values.length > maxValues ? values.subarray(0, maxValues) : values;
@@ -178,7 +225,6 @@ export function addAutoencoderReport(report: RunReport, input: AutoencoderReport
     `All hidden activations of ${shown === values ? "the" : "part of the"} evaluation set (${shown.length} values).`,
   );
   const perUnitMean = tf.tidy(() => Array.from(tf.mean(codes, 0).dataSync()));
-  const target = input.targetActivation;
   report.addPlot(
     "mean activation per unit",
     barChart(perUnitMean, {
@@ -196,19 +242,6 @@ export function addAutoencoderReport(report: RunReport, input: AutoencoderReport
     "Close to 1: the unit responds strongly to few inputs; close to 0: it responds alike to all. All-zero units have no bar.",
   );
 
-  report.addSection("Filters");
-  const count = Math.min(filters.shape[0], input.maxFilters ?? 100);
-  const shownFilters = tf.slice(filters, [0, 0], [count, filters.shape[1]]);
-  try {
-    report.addImage(
-      "filters",
-      imageGrid(shownFilters, { height, width, scale, normalize: "perImage" }),
-      `${count === filters.shape[0] ? "All" : `The first ${count} of`} ${filters.shape[0]} encoder filters (rows of W1^T), each scaled by its own max |w| (mid-grey = 0).${input.filterCaption ? ` ${input.filterCaption}` : ""}`,
-    );
-  } finally {
-    shownFilters.dispose();
-  }
-
   report.addSection("Reconstructions");
   report.addImage(
     "reconstructions",
@@ -220,11 +253,6 @@ export function addAutoencoderReport(report: RunReport, input: AutoencoderReport
   if (target !== undefined) metrics.targetActivation = target;
   for (const [name, v] of Object.entries(input.relativeChange)) metrics[`relativeChange${name}`] = v;
   Object.assign(metrics, input.metrics ?? {});
-  report.addTable(
-    "final metrics",
-    Object.entries(metrics).map(([metric, value]) => ({ metric, value })),
-    "Final numbers on the evaluation set. relativeChangeW = ||W - W0|| / ||W0|| (SPEC §1.2).",
-  );
   report.setMetrics(metrics);
   return metrics;
 }

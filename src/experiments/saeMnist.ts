@@ -127,6 +127,7 @@ export const saeMnist = defineExperiment({
             steps: fit.steps,
             ...drift,
           },
+          reconstruction: { mse: modelMse, meanPredictorMse: baselineMse, split: "held-out digits" },
           filterCaption: "Expected: pen-stroke filters (parts of digits).",
         });
         report.setMetrics({

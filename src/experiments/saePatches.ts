@@ -155,6 +155,7 @@ export const saePatches = defineExperiment({
             steps: fit.steps,
             ...drift,
           },
+          reconstruction: { mse: modelMse, meanPredictorMse: baselineMse, split: "held-out patches" },
           filterCaption: "Expected (SPEC §1.2): localised, oriented, edge-like filters.",
         });
         report.setMetrics({

@@ -49,12 +49,43 @@ export interface RunReportFiles {
   images: string[];
 }
 
-type Item =
+/** Placement shared by figures and tables: `lead` shows the item at the top of the page, under the headline. */
+export interface LeadOption {
+  lead?: boolean;
+}
+
+/** One row of a labelled picture grid (see addImageRows). */
+export interface ImageRowInput {
+  label: string;
+  png: Uint8Array;
+}
+
+type Item = (
   | { kind: "section"; heading: string }
   | { kind: "plot"; name: string; caption: string; stem: string; spec: TopLevelSpec }
   | { kind: "image"; name: string; caption: string; stem: string; png: Uint8Array; width: number; height: number; pixelated: boolean }
+  | { kind: "imageRows"; name: string; caption: string; stem: string; rows: { label: string; png: Uint8Array; width: number; height: number }[]; columnLabels: string[]; pixelated: boolean }
   | { kind: "table"; name: string; caption: string; columns: string[]; rows: { [key: string]: PlainValue }[] }
-  | { kind: "text"; heading: string; text: string };
+  | { kind: "text"; heading: string; text: string }
+) & { lead?: boolean };
+
+function checkLead(options: LeadOption, where: string): boolean {
+  const lead = options.lead ?? false;
+  if (typeof lead !== "boolean") throw new SparsekitError(`${where}: option 'lead' must be a boolean, got ${typeof lead}.`);
+  return lead;
+}
+
+function pngSize(png: unknown, where: string, name: string): { width: number; height: number } {
+  if (!(png instanceof Uint8Array)) {
+    throw new SparsekitError(`${where}: argument '${name}' must be PNG bytes (a Uint8Array/Buffer), got ${png === null ? "null" : typeof png}.`);
+  }
+  try {
+    const { width, height } = PNG.sync.read(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
+    return { width, height };
+  } catch (e) {
+    throw new SparsekitError(`${where}: argument '${name}' must be a valid PNG image, decoding failed: ${(e as Error).message}`);
+  }
+}
 
 const JSON_FILE = "report.json";
 const HTML_FILE = "index.html";
@@ -92,6 +123,7 @@ export class RunReport {
   private metrics: { [key: string]: PlainValue } = {};
   private readonly timings: { [key: string]: number } = {};
   private figureCount = 0;
+  private headline: string | undefined;
 
   constructor(dir: string, options: RunReportOptions) {
     const where = "RunReport";
@@ -149,6 +181,15 @@ export class RunReport {
     return `fig${String(this.figureCount).padStart(2, "0")}-${slug}`;
   }
 
+  /**
+   * The run's finding in one sentence (with its numbers), shown first under the title; the
+   * headline figure and the summary table follow it (add them with `{ lead: true }`).
+   */
+  setHeadline(finding: string): this {
+    this.headline = this.checkText(finding, "setHeadline", "finding", false);
+    return this;
+  }
+
   /** Starts a new section (an <h2> heading); the items added after it appear under it. */
   addSection(heading: string): this {
     this.items.push({ kind: "section", heading: this.checkText(heading, "addSection", "heading", false) });
@@ -159,13 +200,15 @@ export class RunReport {
    * Adds a plot from a Vega-Lite spec (e.g. from lineChart). The spec is compiled now, so an invalid
    * spec fails here; it is rendered to SVG by write(). Data must be inline.
    */
-  addPlot(name: string, spec: TopLevelSpec, caption = ""): this {
+  addPlot(name: string, spec: TopLevelSpec, caption = "", options: LeadOption = {}): this {
     const where = "addPlot";
     this.checkText(caption, where, "caption", true);
+    assertKnownOptions(options, where, ["lead"]);
+    const lead = checkLead(options, where);
     compileVegaLite(spec, where);
     const slug = this.claimName(name, where);
     const copy = toPlainValue(spec, where, "spec") as unknown as TopLevelSpec;
-    this.items.push({ kind: "plot", name, caption, stem: this.nextStem(slug), spec: copy });
+    this.items.push({ kind: "plot", name, caption, stem: this.nextStem(slug), spec: copy, lead });
     return this;
   }
 
@@ -173,20 +216,12 @@ export class RunReport {
    * Adds a PNG image (e.g. from imageGrid). The bytes are decoded now to check they are a PNG and
    * to size the figure. `pixelated` (default true) keeps pixels sharp when the page scales them.
    */
-  addImage(name: string, png: Uint8Array, caption = "", options: { pixelated?: boolean } = {}): this {
+  addImage(name: string, png: Uint8Array, caption = "", options: { pixelated?: boolean } & LeadOption = {}): this {
     const where = "addImage";
     this.checkText(caption, where, "caption", true);
-    assertKnownOptions(options, where, ["pixelated"]);
-    if (!(png instanceof Uint8Array)) {
-      throw new SparsekitError(`${where}: argument 'png' must be PNG bytes (a Uint8Array/Buffer), got ${png === null ? "null" : typeof png}.`);
-    }
-    let width: number;
-    let height: number;
-    try {
-      ({ width, height } = PNG.sync.read(Buffer.from(png.buffer, png.byteOffset, png.byteLength)));
-    } catch (e) {
-      throw new SparsekitError(`${where}: argument 'png' must be a valid PNG image, decoding failed: ${(e as Error).message}`);
-    }
+    assertKnownOptions(options, where, ["pixelated", "lead"]);
+    const lead = checkLead(options, where);
+    const { width, height } = pngSize(png, where, "png");
     const slug = this.claimName(name, where);
     this.items.push({
       kind: "image",
@@ -197,7 +232,37 @@ export class RunReport {
       width,
       height,
       pixelated: options.pixelated ?? true,
+      lead,
     });
+    return this;
+  }
+
+  /**
+   * Adds a picture grid with labelled rows: one PNG per row (e.g. one method's filters or masks),
+   * its label beside it, and optional column labels above (e.g. budgets; the rows' PNGs are then
+   * read as that many equal-width tiles). Written as figNN-<name>-rK.png.
+   */
+  addImageRows(
+    name: string,
+    rows: readonly ImageRowInput[],
+    caption = "",
+    options: { columnLabels?: readonly string[]; pixelated?: boolean } & LeadOption = {},
+  ): this {
+    const where = "addImageRows";
+    this.checkText(caption, where, "caption", true);
+    assertKnownOptions(options, where, ["columnLabels", "pixelated", "lead"]);
+    const lead = checkLead(options, where);
+    if (!Array.isArray(rows) || rows.length === 0) throw new SparsekitError(`${where}: argument 'rows' must be a non-empty array of { label, png }.`);
+    const copied = rows.map((r, i) => {
+      const label = this.checkText(r?.label, where, `rows[${i}].label`, false);
+      return { label, png: Uint8Array.from(r.png), ...pngSize(r.png, where, `rows[${i}].png`) };
+    });
+    const columnLabels = options.columnLabels ?? [];
+    if (!Array.isArray(columnLabels) || columnLabels.some((c) => typeof c !== "string")) {
+      throw new SparsekitError(`${where}: option 'columnLabels' must be an array of strings.`);
+    }
+    const slug = this.claimName(name, where);
+    this.items.push({ kind: "imageRows", name, caption, stem: this.nextStem(slug), rows: copied, columnLabels: [...columnLabels], pixelated: options.pixelated ?? true, lead });
     return this;
   }
 
@@ -205,10 +270,11 @@ export class RunReport {
    * Adds a table of rows (objects of plain values). Columns are the union of the rows' keys in
    * first-seen order, unless `columns` is given. The rows go into report.json as given.
    */
-  addTable(name: string, rows: readonly Record<string, unknown>[], caption = "", options: { columns?: readonly string[] } = {}): this {
+  addTable(name: string, rows: readonly Record<string, unknown>[], caption = "", options: { columns?: readonly string[] } & LeadOption = {}): this {
     const where = "addTable";
     this.checkText(caption, where, "caption", true);
-    assertKnownOptions(options, where, ["columns"]);
+    assertKnownOptions(options, where, ["columns", "lead"]);
+    const lead = checkLead(options, where);
     if (!Array.isArray(rows) || rows.length === 0) {
       throw new SparsekitError(`${where}: argument 'rows' must be a non-empty array of row objects, got ${Array.isArray(rows) ? "an empty array" : typeof rows}.`);
     }
@@ -230,7 +296,7 @@ export class RunReport {
       for (const r of plain) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
     }
     this.claimName(name, where);
-    this.items.push({ kind: "table", name, caption, columns, rows: plain });
+    this.items.push({ kind: "table", name, caption, columns, rows: plain, lead });
     return this;
   }
 
@@ -334,15 +400,26 @@ export class RunReport {
         await writeFile(join(this.dir, specFile), `${JSON.stringify(item.spec, null, 2)}\n`, "utf8");
         files.plots.push(join(this.dir, file));
         files.specs.push(join(this.dir, specFile));
-        pageItems.push({ kind: "plot", name: item.name, caption: item.caption, file, specFile, ...svgSize(svg) });
-        contents.push({ kind: "plot", name: item.name, caption: item.caption, file, specFile });
+        pageItems.push({ kind: "plot", name: item.name, caption: item.caption, file, specFile, ...svgSize(svg), lead: item.lead });
+        contents.push({ kind: "plot", name: item.name, caption: item.caption, file, specFile, lead: item.lead ?? false });
       } else if (item.kind === "image") {
         const file = `${item.stem}.png`;
         await writeFile(join(this.dir, file), item.png);
         files.images.push(join(this.dir, file));
         const { png: _png, stem: _stem, ...rest } = item;
         pageItems.push({ ...rest, file });
-        contents.push({ kind: "image", name: item.name, caption: item.caption, file, width: item.width, height: item.height });
+        contents.push({ kind: "image", name: item.name, caption: item.caption, file, width: item.width, height: item.height, lead: item.lead ?? false });
+      } else if (item.kind === "imageRows") {
+        const rows = [];
+        for (const [i, r] of item.rows.entries()) {
+          const file = `${item.stem}-r${i + 1}.png`;
+          await writeFile(join(this.dir, file), r.png);
+          files.images.push(join(this.dir, file));
+          rows.push({ label: r.label, file, width: r.width, height: r.height });
+        }
+        const base = { name: item.name, caption: item.caption, columnLabels: item.columnLabels };
+        pageItems.push({ kind: "imageRows", ...base, rows, pixelated: item.pixelated, lead: item.lead });
+        contents.push({ kind: "imageRows", ...base, rows, lead: item.lead ?? false });
       } else {
         pageItems.push(item);
         contents.push(item);
@@ -351,6 +428,7 @@ export class RunReport {
     const environment = { node: process.version, platform: process.platform, arch: process.arch };
     const body: { [key: string]: PlainValue } = {
       title: this.title,
+      headline: this.headline ?? null,
       description: this.description ?? null,
       createdAt: this.startedAt.toISOString(),
       seed: this.seed,
@@ -373,6 +451,7 @@ export class RunReport {
     await writeFile(files.json, `${JSON.stringify(json, null, 2)}\n`, "utf8");
     const html = renderReportHtml({
       title: this.title,
+      ...(this.headline ? { headline: this.headline } : {}),
       description: this.description,
       summary: [
         ["seed", this.seed],

@@ -1,7 +1,7 @@
 // Report layer, platform-neutral part: Vega-Lite chart specifications (shared by reports and the playground),
 // JSON values, HTML rendering and image-grid layout. Writing reports and PNGs is in ./node.ts.
 export { renderReportHtml } from "./renderReportHtml.js";
-export type { ReportPage, PageItem } from "./renderReportHtml.js";
+export type { ReportPage, PageItem, ImageRow } from "./renderReportHtml.js";
 export { toPlainValue, encodeNonFinite, decodeNonFinite } from "./jsonValue.js";
 export type { PlainValue, NonFiniteToken } from "./jsonValue.js";
 export { escapeHtml } from "./escapeHtml.js";
@@ -9,7 +9,7 @@ export { safeFileStem } from "./safeFileStem.js";
 export { formatNumber } from "./formatNumber.js";
 export { VEGA_LITE_SCHEMA } from "./chartBase.js";
 export type { ChartOptions } from "./chartBase.js";
-export { lineChart } from "./lineChart.js";
+export { lineChart, spansDecades, AUTO_LOG_SPAN } from "./lineChart.js";
 export type { LineSeries, LineChartOptions } from "./lineChart.js";
 export { errorBandChart } from "./errorBandChart.js";
 export type { BandSeries, ErrorBandChartOptions } from "./errorBandChart.js";

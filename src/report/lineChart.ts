@@ -21,10 +21,33 @@ export interface LineSeries {
 }
 
 export interface LineChartOptions extends ChartOptions {
-  /** Logarithmic y axis (loss curves spanning decades). Points with y <= 0 are omitted. */
-  logY?: boolean;
+  /**
+   * Logarithmic y axis (loss curves spanning decades). Points with y <= 0 are omitted. "auto":
+   * log when every finite y is > 0 and they span at least AUTO_LOG_SPAN (a factor of 20).
+   */
+  logY?: boolean | "auto";
   /** Draw a dot on every point. Default: when no series has more than 30 points (so a lone point between gaps stays visible). */
   points?: boolean;
+}
+
+/** Ratio max/min of positive y values from which logY "auto" picks a log axis. */
+export const AUTO_LOG_SPAN = 20;
+
+/** True when all finite values are > 0 and max/min >= AUTO_LOG_SPAN (what logY "auto" uses). */
+export function spansDecades(ys: readonly (ArrayLike<number> | undefined)[]): boolean {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const y of ys) {
+    if (!y) continue;
+    for (let i = 0; i < y.length; i++) {
+      const v = y[i];
+      if (typeof v !== "number" || !Number.isFinite(v)) continue;
+      if (v <= 0) return false;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
+  return hi >= lo * AUTO_LOG_SPAN;
 }
 
 /**
@@ -38,8 +61,9 @@ export function lineChart(series: readonly LineSeries[], options: LineChartOptio
     throw new SparsekitError(`${where}: argument 'series' must be a non-empty array of { name, y, x? }, got ${Array.isArray(series) ? "an empty array" : typeof series}.`);
   }
   checkSeriesNames(series.map((s) => s?.name), where, "series");
-  const logY = options.logY ?? false;
-  assertBooleanOption(logY, where, "logY");
+  const logOption = options.logY ?? false;
+  if (logOption !== "auto") assertBooleanOption(logOption, where, "logY");
+  const logY = logOption === "auto" ? spansDecades(series.map((s) => s?.y)) : logOption;
   if (options.points !== undefined) assertBooleanOption(options.points, where, "points");
   const rows: { series: string; x: number; y: number | null }[] = [];
   let nonFinite = 0;

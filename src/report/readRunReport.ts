@@ -22,7 +22,7 @@ const reportSchema = z.looseObject({
   epochs: z.array(record),
   metrics: record,
   timingsMs: z.record(z.string(), z.union([z.number(), z.string()])),
-  contents: z.array(z.looseObject({ kind: z.enum(["section", "plot", "image", "table", "text"]) })),
+  contents: z.array(z.looseObject({ kind: z.enum(["section", "plot", "image", "imageRows", "table", "text"]) })),
   nonFiniteNumbers: z.array(z.string()),
 });
 

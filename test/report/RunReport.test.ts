@@ -17,6 +17,7 @@ import { reconstructionGrid } from "../../src/report/reconstructionGrid.js";
 import { RunReport, type RunReportFiles } from "../../src/report/RunReport.js";
 import { scatterChart } from "../../src/report/scatterChart.js";
 import { SparsekitError } from "../../src/validation/SparsekitError.js";
+import { launchChromium } from "../helpers/chromium.js";
 import { decodePng, rgbAt } from "./pngTestUtils.js";
 import { expectRenderableSvg } from "./svgAssertions.js";
 
@@ -226,7 +227,7 @@ describe("RunReport", () => {
         expect(img.ok, `${img.src} did not load`).toBe(true);
         expect(img.box).toBeGreaterThan(0);
       }
-      expect(await page.locator("h2").allInnerTexts()).toEqual(["Final metrics", "Configuration", "Training", "Codes", "Per-epoch log", "Timings"]);
+      expect(await page.locator("h2").allInnerTexts()).toEqual(["Training", "Codes", "Final metrics", "Configuration", "Per-epoch log", "Timings"]);
       await page.screenshot({ path: "/tmp/report-screenshot.png", fullPage: true });
       for (const svgFile of files.plots) {
         await page.goto(pathToFileURL(svgFile).href, { waitUntil: "load" });
@@ -248,6 +249,78 @@ describe("RunReport", () => {
     } finally {
       await context.close();
       await rm(userDataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("RunReport lead layout", () => {
+  async function leadRun(dir: string): Promise<RunReportFiles> {
+    const r = new RunReport(dir, { title: "Lead", description: "What the run tests.", config: { a: 1, nested: { b: 2 } }, seed: 0 });
+    for (let e = 0; e < 3; e++) r.recordEpoch(Object.fromEntries(Array.from({ length: 40 }, (_, k) => [`quiteLongColumnName${k}`, 1 / (e + k + 1)])));
+    r.setMetrics({
+      accuracy: 0.9,
+      byMethod: { ovr: { accuracy: 0.91, hoyer: 0.4 }, dropout: { accuracy: 0.9, hoyer: 0.2 } },
+      rows: [{ lambda: 1, acc: 0.9 }, { lambda: 2, acc: 0.8 }],
+      history: Array.from({ length: 50 }, (_, i) => i),
+    });
+    r.setHeadline("The finding, in one sentence.");
+    r.addSection("Curves");
+    r.addPlot("loss", lineChart([{ name: "loss", y: [100, 1, 0.5] }], { logY: "auto" }), "Loss.");
+    r.addImage("filters", imageGrid(known, { scale: 8 }), "Headline figure.", { lead: true });
+    r.addTable("summary", [{ method: "ovr", accuracy: "0.91 ± 0.01", baseline: 0.9 }], "Summary.", { lead: true });
+    const row = imageGrid(known, { rows: 1, cols: 4, scale: 4 });
+    r.addImageRows("grid", [{ label: "method A", png: row }, { label: "method B", png: row }], "Labelled rows.", { columnLabels: ["1%", "2%", "5%", "10%"] });
+    return r.write();
+  }
+
+  it("puts the headline, the lead figure and the summary first, metrics as numbers and tables", async () => {
+    const d = await mkdtemp(join(tmpdir(), "run-report-lead-"));
+    const files = await leadRun(d);
+    const html = await readFile(files.html, "utf8");
+    const at = (s: string) => html.indexOf(s);
+    expect(at('<p class="headline">The finding')).toBeGreaterThan(0);
+    expect(at("<strong>Figure 1.</strong> Headline figure.")).toBeGreaterThan(at('<p class="headline">'));
+    expect(at("0.91 ± 0.01")).toBeGreaterThan(at("Headline figure."));
+    expect(at('<p class="description">')).toBeGreaterThan(at("0.91 ± 0.01"));
+    expect(at("<h2>Curves</h2>")).toBeGreaterThan(at('<p class="description">'));
+    expect(at("<h2>Final metrics</h2>")).toBeGreaterThan(at("<h2>Curves</h2>"));
+    expect(html).toContain("<caption>byMethod</caption>");
+    expect(html).toContain("In report.json only: history (array of 50).");
+    expect(html).toMatch(/<th scope="row">method A<\/th><td><img src="fig03-grid-r1.png"/);
+    expect(files.images.map((f) => f.split("/").pop())).toEqual(["fig02-filters.png", "fig03-grid-r1.png", "fig03-grid-r2.png"]);
+    const json = JSON.parse(await readFile(files.json, "utf8"));
+    expect(json.headline).toBe("The finding, in one sentence.");
+    expect(json.contents.find((c: { name: string }) => c.name === "grid").rows).toHaveLength(2);
+    const spec = JSON.parse(await readFile(files.specs[0], "utf8"));
+    expect(spec.encoding.y.scale).toEqual({ type: "log" });
+    await rm(d, { recursive: true });
+  });
+
+  it.skipIf(!chromiumPresent)("has no horizontal scrolling at 1300 px and shows the lead first", async () => {
+    const d = await mkdtemp(join(tmpdir(), "run-report-lead-"));
+    const files = await leadRun(d);
+    const browser = await launchChromium({ webgl: false });
+    try {
+      const page = await browser.context.newPage();
+      await page.setViewportSize({ width: 1300, height: 900 });
+      await page.goto(pathToFileURL(files.html).href, { waitUntil: "load" });
+      const m = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        client: document.documentElement.clientWidth,
+        loaded: [...document.images].every((i) => i.complete && i.naturalWidth > 0),
+        headlineY: document.querySelector("p.headline")!.getBoundingClientRect().top,
+        firstFigureY: document.querySelector("figure")!.getBoundingClientRect().top,
+        curvesY: document.querySelector("h2")!.getBoundingClientRect().top,
+      }));
+      expect(m.scroll).toBeLessThanOrEqual(m.client);
+      expect(m.loaded).toBe(true);
+      expect(m.headlineY).toBeLessThan(m.firstFigureY);
+      expect(m.firstFigureY).toBeLessThan(m.curvesY);
+      expect(m.firstFigureY).toBeLessThan(900);
+      await page.screenshot({ path: "/tmp/report-lead-screenshot.png", fullPage: true });
+    } finally {
+      await browser.close();
+      await rm(d, { recursive: true });
     }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lineChart } from "../../src/report/lineChart.js";
+import { lineChart, spansDecades } from "../../src/report/lineChart.js";
 import { renderVegaLiteSvg } from "../../src/report/renderVegaLite.js";
 import { expectRenderableSvg, specRows } from "./svgAssertions.js";
 
@@ -39,5 +39,12 @@ describe("lineChart", () => {
     expect(() => lineChart([{ name: "a", y: [1, 2], x: [0] }])).toThrow(/series\[0\]\.x' must have the length of y \(2\), got 1/);
     expect(() => lineChart([{ name: "a", y: [1], x: [NaN] }])).toThrow(/must be finite/);
     expect(() => lineChart([{ name: "a", y: [1] }], { logY: "yes" as unknown as boolean })).toThrow(/option 'logY' must be true or false/);
+  });
+  it("logY auto: log axis only for positive values spanning a factor of 20", () => {
+    const scale = (y: number[]) => (lineChart([{ name: "a", y }], { logY: "auto" }) as { encoding: { y: { scale: unknown } } }).encoding.y.scale;
+    expect(scale([40, 1, 0.5])).toEqual({ type: "log" });
+    expect(scale([2, 1, 0.5])).toEqual({ zero: false });
+    expect(scale([40, 0, 0.5])).toEqual({ zero: false });
+    expect(spansDecades([[1, NaN], [25]])).toBe(true);
   });
 });

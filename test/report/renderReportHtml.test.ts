@@ -57,7 +57,7 @@ describe("renderReportHtml", () => {
   it("has sections for metrics, config, items, epochs and timings, with a default Results heading", () => {
     const html = renderReportHtml(page());
     const headings = [...html.matchAll(/<h2>([^<]*)<\/h2>/g)].map((m) => m[1]);
-    expect(headings).toEqual(["Final metrics", "Configuration", "Results", "Filters", "Per-epoch log", "Timings"]);
+    expect(headings).toEqual(["Results", "Filters", "Final metrics", "Configuration", "Per-epoch log", "Timings"]);
     expect(html.match(/<section/g)?.length).toBe(html.match(/<\/section>/g)?.length);
   });
   it("formats numbers for display and flattens nested keys", () => {
@@ -69,7 +69,19 @@ describe("renderReportHtml", () => {
     expect(html).toContain('<th scope="row">wallClock (s)</th><td class="num">1.5</td>');
     expect(html).toContain("<td>x</td>");
     const long = renderReportHtml(page({ metrics: { perUnit: Array.from({ length: 100 }, () => 0.5) } }));
-    expect(long).toContain("array of 100 (see report.json)");
+    expect(long).toContain("In report.json only: perUnit (array of 100).");
+    const matrix = renderReportHtml(page({ metrics: { byMethod: { a: { acc: 0.5 }, b: { acc: 0.25 } } } }));
+    expect(matrix).toContain("<caption>byMethod</caption>");
+    expect(matrix).toContain('<td>b</td><td class="num">0.25</td>');
+  });
+  it("shows the headline and lead items before the description and the sections", () => {
+    const html = renderReportHtml(page({ headline: "Found <it>.", items: [
+      { kind: "plot", name: "Curve", caption: "later", file: "c.svg", specFile: "c.vl.json", width: 10, height: 10 },
+      { kind: "image", name: "Top", caption: "first", file: "t.png", width: 10, height: 10, pixelated: false, lead: true },
+    ] }));
+    expect(html.indexOf('<p class="headline">Found &lt;it&gt;.</p>')).toBeLessThan(html.indexOf("<strong>Figure 1.</strong> first"));
+    expect(html.indexOf("<strong>Figure 1.</strong> first")).toBeLessThan(html.indexOf('<p class="description">'));
+    expect(html.indexOf('<p class="description">')).toBeLessThan(html.indexOf("<strong>Figure 2.</strong> later"));
   });
   it("omits empty sections", () => {
     const html = renderReportHtml(page({ metrics: {}, config: {}, epochs: [], items: [], timingsMs: {} }));
