@@ -138,21 +138,21 @@ function identity(m: SweepManifest): string {
 
 /**
  * Writes DIR/sweep.json, or keeps the one there when it describes the same sweep (a re-run
- * resumes it). A directory holding a different sweep is an error: give another --out.
+ * resumes it). A changed grid or config of the same experiment replaces it: results are stored by
+ * trial id, so trials the new grid shares with the old one are not run again. Another experiment
+ * or another backend in the same directory is an error.
  */
 export async function writeSweepManifest(dir: string, manifest: SweepManifest): Promise<SweepManifest> {
   const file = sweepLayout.manifest(dir);
   if (existsSync(file)) {
     const old = await readSweepManifest(dir);
-    if (identity(old) !== identity(manifest)) {
-      throw new SparsekitError(
-        `'${resolve(dir)}' holds another sweep (${old.experiment}, seed ${old.seed}, ${old.trials.length} trials, other config); choose another --out directory.`,
-      );
+    if (old.experiment !== manifest.experiment) {
+      throw new SparsekitError(`'${resolve(dir)}' holds another sweep (of ${old.experiment}); choose another --out directory.`);
     }
     if (old.backend !== manifest.backend) {
       throw new SparsekitError(`'${resolve(dir)}' holds this sweep on backend '${old.backend}'; resume it with --backend ${old.backend}.`);
     }
-    return old;
+    if (identity(old) === identity(manifest)) return old;
   }
   await writeJsonAtomic(file, manifest);
   return manifest;

@@ -29,7 +29,7 @@ describe("sweepManifest", () => {
     expect(() => createSweepManifest(getExperiment("sphere-lambda"), { config: { nope: 1 }, backend: "cpu" })).toThrow(/nope/);
   });
 
-  it("writes sweep.json once; the same sweep resumes, another sweep in the same directory is refused", async () => {
+  it("writes sweep.json once; the same sweep resumes, a grown grid replaces it, another experiment or backend is refused", async () => {
     const dir = tempDir("manifest");
     const e = getExperiment("sphere-lambda");
     const m = createSweepManifest(e, { quick: true, backend: "cpu" });
@@ -37,7 +37,13 @@ describe("sweepManifest", () => {
     const again = await writeSweepManifest(dir, createSweepManifest(e, { quick: true, backend: "cpu" }));
     expect(again.createdAt).toBe(m.createdAt);
     expect((await readSweepManifest(dir)).trials).toEqual(m.trials);
-    await expect(writeSweepManifest(dir, createSweepManifest(e, { quick: true, seed: 1, backend: "cpu" }))).rejects.toThrow(/another sweep/);
+    await expect(writeSweepManifest(dir, createSweepManifest(getExperiment("sphere-width"), { quick: true, backend: "cpu" }))).rejects.toThrow(/another sweep/);
+    // a grown grid replaces the manifest and keeps the ids of the trials it shares
+    const grown = await writeSweepManifest(dir, createSweepManifest(e, { quick: true, config: { lambdas: [0, 1e-5, 1e-4, 1e-3] }, backend: "cpu" }));
+    expect(grown.trials).toHaveLength(8);
+    expect(grown.trials.map((t) => t.id)).toEqual(expect.arrayContaining(m.trials.map((t) => t.id)));
+    expect((await readSweepManifest(dir)).trials).toHaveLength(8);
+    await writeSweepManifest(dir, m);
     await expect(writeSweepManifest(dir, createSweepManifest(e, { quick: true, backend: "wasm" }))).rejects.toThrow(/--backend cpu/);
     const file = sweepLayout.manifest(dir);
     writeFileSync(file, readFileSync(file, "utf8").replace('"sparsekit-sweep"', '"other"'));
