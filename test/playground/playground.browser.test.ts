@@ -134,15 +134,6 @@ describe.skipIf(!chromiumPresent)("playground in headless Chromium", () => {
         expect(late.numTensors).toBeLessThanOrEqual(early.numTensors + 3);
         rates[backend] = Math.round(late.history.at(-1)!.stepsPerSecond);
         expect(late.timings.readyMs).toBeGreaterThan(0);
-        if (backend === "wasm") {
-          // A few more seconds for the README picture (wasm is the fast one under SwiftShader).
-          await page.click('[data-testid="start"]');
-          await page.waitForTimeout(6000);
-          await page.click('[data-testid="pause"]');
-          await page.waitForFunction(() => !(document.querySelector('[data-testid="start"]') as HTMLButtonElement).disabled);
-          await mkdir(dirname(SCREENSHOT), { recursive: true });
-          await page.screenshot({ path: SCREENSHOT, fullPage: true });
-        }
       } finally {
         await page.close();
       }
@@ -180,11 +171,22 @@ describe.skipIf(!chromiumPresent)("playground in headless Chromium", () => {
       const page = await open(`model=${model.id}&backend=wasm`);
       try {
         expect(await page.inputValue('[data-testid="model"]')).toBe(model.id);
-        for (let i = 0; i < 3; i++) await page.click('[data-testid="step-once"]');
-        await page.waitForFunction(() => Number(document.querySelector('[data-testid="step"]')?.textContent) >= 3);
+        for (let i = 0; i < 2; i++) await page.click('[data-testid="step-once"]');
+        await page.waitForFunction(() => Number(document.querySelector('[data-testid="step"]')?.textContent) >= 2);
         expect((await canvasSpread(page)).std, model.id).toBeGreaterThan(1);
         expect(Number(await page.textContent('[data-testid="loss"]')), model.id).not.toBeNaN();
         expect(await page.textContent('[data-testid="status"]')).toBe("");
+        if (model.id === "lca") {
+          // The README picture: LCA atoms turn into edges within a few seconds on wasm.
+          await page.click('[data-testid="start"]');
+          await page
+            .waitForFunction(() => Number(document.querySelector('[data-testid="step"]')?.textContent) >= 80, undefined, { timeout: 10_000, polling: 250 })
+            .catch(() => undefined); // a loaded machine: take the picture at whatever step it reached
+          await page.click('[data-testid="pause"]');
+          await page.waitForFunction(() => !(document.querySelector('[data-testid="start"]') as HTMLButtonElement).disabled);
+          await mkdir(dirname(SCREENSHOT), { recursive: true });
+          await page.screenshot({ path: SCREENSHOT, fullPage: true });
+        }
       } finally {
         await page.close();
       }

@@ -98,6 +98,8 @@ export class StreamingHistogram {
       const spec = histogramChart(Array.from(values), { ...this.options, domain, logY: true, yTitle: "count (symlog)" }) as unknown as Record<string, unknown>;
       const rows = (spec.data as { values: unknown[] }).values;
       spec.data = { name: "bins", values: rows };
+      // Room for the rotated count title, which the canvas renderer otherwise clips.
+      spec.padding = { left: 18, top: 5, right: 5, bottom: 5 };
       this.view = (await embed(this.el, spec as never, EMBED)).view;
       return;
     }
