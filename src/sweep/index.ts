@@ -1,7 +1,7 @@
 // The sweep layer (Node only: processes and files): experiments' trial grids run on all local
 // cores, as Slurm job arrays or as Kubernetes Indexed Jobs, and collected into the report.
 export { trialId, TRIAL_ID_LENGTH } from "./trialId.js";
-export { writeFileAtomic, writeJsonAtomic, readJsonIfValid } from "./atomicFile.js";
+export { writeJsonAtomic, readJsonIfValid } from "./atomicFile.js";
 export {
   createSweepManifest,
   writeSweepManifest,
