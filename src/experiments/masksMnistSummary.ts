@@ -53,6 +53,11 @@ export interface MaskRunResult {
   finalMultiplier: number | null;
   /** Baselines: accuracy of the full-image classifier on the masked test images before fine-tuning. */
   zeroShotAccuracy?: number;
+  /** Kept and non-binary fractions of the test masks before the test-time projection (threshold, per-image cap). */
+  keptBeforeProjection?: number;
+  nonBinaryBeforeProjection?: number;
+  /** Leak check: accuracy of a fresh classifier trained on the mask M alone (null = not run). */
+  leakAccuracy?: number | null;
 }
 
 /** Aggregate over seeds of one method at one setting. */
@@ -71,6 +76,8 @@ export interface MaskSettingSummary {
   withinBudget: number | null;
   finalMultiplier: SeedSummary | null;
   zeroShotAccuracy: SeedSummary | null;
+  keptBeforeProjection: SeedSummary | null;
+  leakAccuracy: SeedSummary | null;
 }
 
 /** Tolerance of "at the budget": a kept fraction above target + this counts as over budget (0.5% = 4 of 784 pixels). */
@@ -89,6 +96,8 @@ export function summarizeMaskRuns(results: readonly MaskRunResult[]): MaskSettin
     const first = runs[0];
     const multipliers = runs.map((r) => r.finalMultiplier).filter((m): m is number => m !== null);
     const zeroShot = runs.map((r) => r.zeroShotAccuracy).filter((a): a is number => a !== undefined);
+    const before = runs.map((r) => r.keptBeforeProjection).filter((a): a is number => typeof a === "number");
+    const leak = runs.map((r) => r.leakAccuracy).filter((a): a is number => typeof a === "number");
     return {
       method: first.method,
       label: METHOD_LABELS[first.method],
@@ -103,6 +112,8 @@ export function summarizeMaskRuns(results: readonly MaskRunResult[]): MaskSettin
       withinBudget: first.budget === null ? null : runs.filter((r) => r.keptFraction <= (r.budget as number) + BUDGET_TOLERANCE).length,
       finalMultiplier: multipliers.length ? summarizeSeeds(multipliers) : null,
       zeroShotAccuracy: zeroShot.length ? summarizeSeeds(zeroShot) : null,
+      keptBeforeProjection: before.length ? summarizeSeeds(before) : null,
+      leakAccuracy: leak.length ? summarizeSeeds(leak) : null,
     };
   });
 }
@@ -113,7 +124,9 @@ export function summaryRows(summaries: readonly MaskSettingSummary[]): Record<st
     method: s.label,
     setting: s.budget !== null ? `budget ${s.budget}` : `w = ${s.weight}`,
     "test accuracy": formatSeedSummary(s.accuracy),
+    "mask-alone accuracy (leak check)": s.leakAccuracy ? formatSeedSummary(s.leakAccuracy) : null,
     "kept fraction (M > 0)": formatSeedSummary(s.keptFraction),
+    "kept before test-time projection": s.keptBeforeProjection ? formatSeedSummary(s.keptBeforeProjection) : null,
     "area mean(M)": formatSeedSummary(s.area),
     "non-binary (0.05 < M < 0.95)": formatSeedSummary(s.nonBinaryFraction),
     "collapsed runs": `${s.collapsedRuns}/${s.runs}`,
@@ -133,7 +146,7 @@ function pct(v: number): string {
  * for the seed's weighted hard sigmoid, how many runs collapsed at each weight.
  */
 export function maskFindings(summaries: readonly MaskSettingSummary[], fullImageAccuracy: number): string {
-  const lines: string[] = [`Full-image classifier (shared pretrained MLP): test accuracy ${pct(fullImageAccuracy)}.`];
+  const lines: string[] = [`Full-image classifier (shared, pretrained on full images): test accuracy ${pct(fullImageAccuracy)}.`];
   const methods = [...new Set(summaries.map((s) => s.method))];
   for (const m of methods) {
     const rows = summaries.filter((s) => s.method === m);

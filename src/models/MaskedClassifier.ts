@@ -8,6 +8,7 @@ import { hardConcreteExpectedL0 } from "../objectives/hardConcreteExpectedL0.js"
 import { maskArea } from "../objectives/maskArea.js";
 import { maskBinarization } from "../objectives/maskBinarization.js";
 import { maskTotalVariation } from "../objectives/maskTotalVariation.js";
+import { randomAffine } from "../data/randomAffine.js";
 import { createRng, deriveSeed } from "../random/index.js";
 import type { TrainHistory } from "../train/history.js";
 import { glorotUniform, heNormal } from "../train/initializers.js";
@@ -31,8 +32,15 @@ export interface MaskedClassifierConfig {
   attentionKernel: number;
   /** Average-pooling factor applied before the convolution (must divide height and width); the logits are upsampled back. Default 2. */
   attentionPool: number;
-  /** Hidden ReLU units of the classifier branch. Default 128. */
+  /** Hidden ReLU units of the classifier branch's dense layer. Default 128. */
   hiddenUnits: number;
+  /**
+   * Conv blocks of the classifier branch (k x k "same" convolution + ReLU + 2 x 2 max-pool), their
+   * output channels, before the dense layer, e.g. [16, 32]. Default [] (an MLP on the pixels).
+   */
+  classifierFilters: number[];
+  /** Odd kernel size of those convolutions. Default 3. */
+  classifierKernel: number;
   /** Initial mask logit of a blank image (the attention output bias times the gain). Default 0. */
   initialMaskLogit: number;
   /**
@@ -46,6 +54,16 @@ export interface MaskedClassifierConfig {
   attentionGain: number;
   /** The gate turning logits into the mask. */
   gate: GateSpec;
+  /**
+   * Test time only (deterministic gate): binarise the mask as M >= testThreshold (e.g. 0.5 for Hard
+   * Concrete, whose deterministic gate is fractional where |log alpha| is small). null = as the gate gives it.
+   */
+  testThreshold: number | null;
+  /**
+   * Test time only: keep at most round(testMaxFraction * H * W) pixels per image, those with the
+   * largest logits among the kept ones (a budget enforced per image). null = no cap.
+   */
+  testMaxFraction: number | null;
   /** Seed of the initial weights. */
   seed: number;
 }
@@ -136,6 +154,22 @@ export interface PretrainOptions {
   checkpoint?: CheckpointOptions;
   resume?: boolean;
   progress?: ProgressMode;
+  /** Random affine augmentation of every training batch (shift px, rotation degrees, relative scale); absent = none. */
+  augmentation?: { maxShift: number; maxRotation: number; maxScale: number };
+}
+
+/** Output of {@link MaskedClassifier.maskGradientProbe}: gradient norms of the two loss terms, on M and on the logits m. */
+export interface MaskGradientProbe {
+  crossEntropyOnMask: number;
+  areaOnMask: number;
+  crossEntropyOnLogits: number;
+  areaOnLogits: number;
+  /** Fraction of logits where the gate's slope dM/dm is non-zero. */
+  gradientPassingFraction: number;
+  /** mean(M) and mean(m) of the batch, and its cross-entropy. */
+  area: number;
+  meanLogit: number;
+  crossEntropy: number;
 }
 
 /** Accuracy and mask summary on a labelled set (deterministic gate). */
@@ -145,18 +179,29 @@ export interface MaskedEvaluation extends MaskStatistics {
 
 const KIND = "MaskedClassifier";
 const CONFIG_KEYS = [
-  "height", "width", "classes", "attentionChannels", "attentionKernel", "attentionPool", "hiddenUnits", "initialMaskLogit", "attentionGain", "gate", "seed",
+  "height", "width", "classes", "attentionChannels", "attentionKernel", "attentionPool", "hiddenUnits", "classifierFilters", "classifierKernel", "initialMaskLogit", "attentionGain", "gate", "testThreshold", "testMaxFraction", "seed",
 ] as const;
 const FIT_KNOWN = [
   "epochs", "batchSize", "learningRate", "penalties", "budget", "trainClassifier", "pretrainEpochs", "seed", "checkpoint", "resume",
   "progress", "onEpochEnd", "onBudgetStep",
 ] as const;
-const PRETRAIN_KNOWN = ["epochs", "batchSize", "learningRate", "seed", "checkpoint", "resume", "progress"] as const;
+const PRETRAIN_KNOWN = ["epochs", "batchSize", "learningRate", "seed", "checkpoint", "resume", "progress", "augmentation"] as const;
 const PENALTY_KEYS = ["area", "binarization", "totalVariation", "expectedL0"] as const;
 const BUDGET_FILE = "budget.json";
 
 const ATTENTION = ["attention.kernel", "attention.bias", "attention.output.kernel", "attention.output.bias", "attention.pixelBias"] as const;
-const CLASSIFIER = ["classifier.hidden.kernel", "classifier.hidden.bias", "classifier.output.kernel", "classifier.output.bias"] as const;
+/** Variable names of the classifier branch of a config: conv blocks (if any), dense hidden layer, output layer. */
+function classifierNames(c: Pick<MaskedClassifierConfig, "classifierFilters">): string[] {
+  const conv = c.classifierFilters.flatMap((_, i) => [`classifier.conv${i}.kernel`, `classifier.conv${i}.bias`]);
+  return [...conv, "classifier.hidden.kernel", "classifier.hidden.bias", "classifier.output.kernel", "classifier.output.bias"];
+}
+
+/** Side after n 2 x 2 max-pools with "same" padding. */
+const pooledSide = (side: number, n: number) => {
+  let s = side;
+  for (let i = 0; i < n; i++) s = Math.ceil(s / 2);
+  return s;
+};
 
 function resolveConfig(options: unknown, where: string): MaskedClassifierConfig {
   if (options === null || typeof options !== "object") throw new SparsekitError(`${where}: argument 'config' must be an object, got ${String(options)}.`);
@@ -170,9 +215,13 @@ function resolveConfig(options: unknown, where: string): MaskedClassifierConfig 
     attentionKernel: o.attentionKernel ?? 5,
     attentionPool: o.attentionPool ?? 2,
     hiddenUnits: o.hiddenUnits ?? 128,
+    classifierFilters: o.classifierFilters ?? [],
+    classifierKernel: o.classifierKernel ?? 3,
     initialMaskLogit: o.initialMaskLogit ?? 0,
     attentionGain: o.attentionGain ?? 1,
     gate: o.gate as GateSpec,
+    testThreshold: o.testThreshold ?? null,
+    testMaxFraction: o.testMaxFraction ?? null,
     seed: o.seed ?? 0,
   };
   assertNumberOption(c.height, where, "height", { integer: true, min: 1 });
@@ -186,11 +235,17 @@ function resolveConfig(options: unknown, where: string): MaskedClassifierConfig 
     throw new SparsekitError(`${where}: option 'attentionPool' must divide height ${c.height} and width ${c.width}, got ${c.attentionPool}.`);
   }
   assertNumberOption(c.hiddenUnits, where, "hiddenUnits", { integer: true, min: 1 });
+  if (!Array.isArray(c.classifierFilters)) throw new SparsekitError(`${where}: option 'classifierFilters' must be an array of channel counts, got ${String(c.classifierFilters)}.`);
+  c.classifierFilters.forEach((f, i) => assertNumberOption(f, where, `classifierFilters[${i}]`, { integer: true, min: 1 }));
+  assertNumberOption(c.classifierKernel, where, "classifierKernel", { integer: true, min: 1 });
+  if (c.classifierKernel % 2 !== 1) throw new SparsekitError(`${where}: option 'classifierKernel' must be odd, got ${c.classifierKernel}.`);
   assertNumberOption(c.initialMaskLogit, where, "initialMaskLogit");
   assertNumberOption(c.attentionGain, where, "attentionGain", { min: 0, exclusiveMin: true });
   assertNumberOption(c.seed, where, "seed", { integer: true, min: 0 });
+  if (c.testThreshold !== null) assertNumberOption(c.testThreshold, where, "testThreshold", { min: 0, max: 1, exclusiveMin: true });
+  if (c.testMaxFraction !== null) assertNumberOption(c.testMaxFraction, where, "testMaxFraction", { min: 0, max: 1, exclusiveMin: true });
   checkGateSpec(c.gate, where, c.height * c.width);
-  return { ...c, gate: { ...c.gate } as GateSpec };
+  return { ...c, classifierFilters: [...c.classifierFilters], gate: { ...c.gate } as GateSpec };
 }
 
 /**
@@ -219,14 +274,21 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
   /** The expected shape of every variable for a config. */
   private static shapes(c: MaskedClassifierConfig): Record<string, number[]> {
     const k2 = c.attentionKernel * c.attentionKernel;
-    const pixels = c.height * c.width;
+    const n = c.classifierFilters.length;
+    const flat = n === 0 ? c.height * c.width : pooledSide(c.height, n) * pooledSide(c.width, n) * c.classifierFilters[n - 1]!;
+    const conv: Record<string, number[]> = {};
+    c.classifierFilters.forEach((f, i) => {
+      conv[`classifier.conv${i}.kernel`] = [c.classifierKernel, c.classifierKernel, i === 0 ? 1 : c.classifierFilters[i - 1]!, f];
+      conv[`classifier.conv${i}.bias`] = [f];
+    });
     return {
+      ...conv,
       "attention.kernel": [k2, c.attentionChannels],
       "attention.bias": [c.attentionChannels],
       "attention.output.kernel": [c.attentionChannels, 1],
       "attention.output.bias": [1],
       "attention.pixelBias": [c.height, c.width, 1],
-      "classifier.hidden.kernel": [pixels, c.hiddenUnits],
+      "classifier.hidden.kernel": [flat, c.hiddenUnits],
       "classifier.hidden.bias": [c.hiddenUnits],
       "classifier.output.kernel": [c.hiddenUnits, c.classes],
       "classifier.output.bias": [c.classes],
@@ -239,6 +301,12 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
     const shapes = MaskedClassifier.shapes(c);
     const rng = createRng(c.seed, `${KIND}.create`);
     const init: Record<string, () => tf.Tensor> = {
+      ...Object.fromEntries(
+        c.classifierFilters.flatMap((_, i) => [
+          [`classifier.conv${i}.kernel`, () => heNormal(shapes[`classifier.conv${i}.kernel`]!, rng)],
+          [`classifier.conv${i}.bias`, () => tf.zeros(shapes[`classifier.conv${i}.bias`]!)],
+        ]),
+      ),
       "attention.kernel": () => heNormal(shapes["attention.kernel"], rng),
       "attention.bias": () => tf.zeros(shapes["attention.bias"]),
       "attention.output.kernel": () => tf.tidy(() => tf.div(glorotUniform(shapes["attention.output.kernel"], rng), c.attentionGain)),
@@ -250,7 +318,7 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
       "classifier.output.bias": () => tf.zeros(shapes["classifier.output.bias"]),
     };
     const vars: Record<string, tf.Variable> = {};
-    for (const name of [...ATTENTION, ...CLASSIFIER]) {
+    for (const name of [...ATTENTION, ...classifierNames(c)]) {
       const t = init[name]();
       vars[name] = tf.variable(t, true);
       t.dispose();
@@ -290,7 +358,7 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
 
   /** Variables of the classifier branch, by name. */
   classifierVariables(): Record<string, tf.Variable> {
-    return Object.fromEntries(CLASSIFIER.map((n) => [n, this.variables[n]]));
+    return Object.fromEntries(classifierNames(this.config).map((n) => [n, this.variables[n]]));
   }
 
   /**
@@ -300,7 +368,10 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
    */
   copyClassifierFrom(other: MaskedClassifier): void {
     if (!(other instanceof MaskedClassifier)) throw new SparsekitError(`${KIND}.copyClassifierFrom: argument 'other' must be a MaskedClassifier.`);
-    for (const name of CLASSIFIER) {
+    if (other.config.classifierFilters.join(",") !== this.config.classifierFilters.join(",")) {
+      throw new SparsekitError(`${KIND}.copyClassifierFrom: classifierFilters must match, got [${other.config.classifierFilters}] vs [${this.config.classifierFilters}].`);
+    }
+    for (const name of classifierNames(this.config)) {
       const src = other.variables[name];
       const dst = this.variables[name];
       if (src.shape.join(",") !== dst.shape.join(",")) {
@@ -347,7 +418,12 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
     const v = this.variables;
     return tf.tidy(() => {
       const img = this.images(xMasked, `${KIND}.classify`);
-      const flat = tf.reshape(img, [img.shape[0], this.config.height * this.config.width]);
+      let features: tf.Tensor4D = img;
+      this.config.classifierFilters.forEach((_, i) => {
+        const z = tf.add(tf.conv2d(features, v[`classifier.conv${i}.kernel`] as tf.Tensor4D, 1, "same"), v[`classifier.conv${i}.bias`]!);
+        features = tf.maxPool(tf.relu(z) as tf.Tensor4D, 2, 2, "same");
+      });
+      const flat = tf.reshape(features, [img.shape[0], -1]);
       const h = tf.relu(tf.add(tf.matMul(flat, v["classifier.hidden.kernel"] as tf.Tensor2D), v["classifier.hidden.bias"]));
       return tf.add(tf.matMul(h as tf.Tensor2D, v["classifier.output.kernel"] as tf.Tensor2D), v["classifier.output.bias"]) as tf.Tensor2D;
     });
@@ -358,20 +434,94 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
    * stochastic gate draws its noise from `seed` (required then); otherwise the gate is
    * deterministic. The caller owns the tensors (use inside tf.tidy).
    */
-  forward(x: tf.Tensor, opts: { training?: boolean; seed?: number } = {}): MaskedForward {
+  forward(x: tf.Tensor, opts: { training?: boolean; seed?: number; raw?: boolean } = {}): MaskedForward {
     const training = opts.training ?? false;
     if (training && isStochasticGate(this.config.gate) && opts.seed === undefined) {
       throw new SparsekitError(`${KIND}.forward: option 'seed' is required when training with the ${this.config.gate.kind} gate (the noise must be reproducible).`);
     }
     const img = this.images(x, `${KIND}.forward`);
     const maskLogits = this.maskLogits(img);
-    const mask = applyGate(this.config.gate, maskLogits, { training, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) }) as tf.Tensor4D;
+    const gated = applyGate(this.config.gate, maskLogits, { training, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) }) as tf.Tensor4D;
+    const mask = training ? gated : this.testMask(gated, maskLogits, opts.raw ?? false);
     const logits = this.classify(tf.mul(img, mask));
     return { maskLogits, mask, logits };
   }
 
-  /** Deterministic masks of `x` (test-time gate), B x H x W x 1, computed in batches. */
-  masks(x: tf.Tensor, batchSize = 500): tf.Tensor4D {
+  /**
+   * The test-time mask from the deterministic gate's output: thresholded at `testThreshold` and
+   * capped to the `testMaxFraction` largest logits per image, where configured (`raw` = neither).
+   */
+  private testMask(gated: tf.Tensor4D, logits: tf.Tensor4D, raw: boolean): tf.Tensor4D {
+    const { testThreshold: t, testMaxFraction: f, height, width } = this.config;
+    if (raw || (t === null && f === null)) return gated;
+    return tf.tidy(() => {
+      let m: tf.Tensor4D = t === null ? gated : (tf.cast(tf.greaterEqual(gated, t), "float32") as tf.Tensor4D);
+      if (f !== null) {
+        const b = m.shape[0];
+        const k = Math.max(1, Math.round(f * height * width));
+        const flat = tf.reshape(logits, [b, height * width]);
+        // Exactly the k largest (ties broken by topk's order), not every logit >= the k-th value.
+        const { indices } = tf.topk(flat, k, true);
+        const keep = tf.reshape(tf.sum(tf.oneHot(indices, height * width), 1), [b, height, width, 1]);
+        m = tf.mul(m, keep) as tf.Tensor4D;
+      }
+      return m;
+    });
+  }
+
+  /**
+   * Where the mask's gradients come from, on a batch (x, y) under the deterministic gate: the
+   * L2 norms of d CE / d M and d (w mean(M)) / d M (on the mask values), of the same two on the
+   * logits m (through the gate), and the fraction of logits where the gate passes a gradient
+   * (dM/dm != 0). With the hard sigmoid, once every logit is below -2.5 both logit gradients are
+   * zero: the empty mask is a dead end no loss can leave.
+   */
+  maskGradientProbe(x: tf.Tensor, y: tf.Tensor, areaWeight: number): MaskGradientProbe {
+    const where = `${KIND}.maskGradientProbe`;
+    assertNumberOption(areaWeight, where, "areaWeight", { min: 0 });
+    const img = this.images(x, where);
+    try {
+      const vals = tf.tidy(() => {
+        const m = this.maskLogits(img);
+        const gate = (l: tf.Tensor) => applyGate(this.config.gate, l as tf.Tensor4D, { training: false }) as tf.Tensor4D;
+        const ce = (mask: tf.Tensor) => tf.losses.softmaxCrossEntropy(y, this.classify(tf.mul(img, mask))) as tf.Scalar;
+        const area = (mask: tf.Tensor) => tf.mul(areaWeight, maskArea(mask as tf.Tensor4D)) as tf.Scalar;
+        const mask = gate(m);
+        const gOnMaskCe = tf.grad(ce)(mask);
+        const gOnMaskArea = tf.grad(area)(mask);
+        const gOnLogitCe = tf.grad((l: tf.Tensor) => ce(gate(l)))(m);
+        const gOnLogitArea = tf.grad((l: tf.Tensor) => area(gate(l)))(m);
+        const gateSlope = tf.grad((l: tf.Tensor) => tf.sum(gate(l)))(m);
+        return [
+          tf.norm(gOnMaskCe),
+          tf.norm(gOnMaskArea),
+          tf.norm(gOnLogitCe),
+          tf.norm(gOnLogitArea),
+          tf.mean(tf.cast(tf.notEqual(gateSlope, 0), "float32")),
+          tf.mean(mask),
+          tf.mean(m),
+          ce(mask),
+        ];
+      });
+      const n = vals.map((t) => t.dataSync()[0]!);
+      tf.dispose(vals);
+      return {
+        crossEntropyOnMask: n[0]!,
+        areaOnMask: n[1]!,
+        crossEntropyOnLogits: n[2]!,
+        areaOnLogits: n[3]!,
+        gradientPassingFraction: n[4]!,
+        area: n[5]!,
+        meanLogit: n[6]!,
+        crossEntropy: n[7]!,
+      };
+    } finally {
+      img.dispose();
+    }
+  }
+
+  /** Deterministic masks of `x` (test-time gate), B x H x W x 1, computed in batches; `raw` skips testThreshold / testMaxFraction. */
+  masks(x: tf.Tensor, batchSize = 500, opts: { raw?: boolean } = {}): tf.Tensor4D {
     const img = this.images(x, `${KIND}.masks`);
     try {
       const parts: tf.Tensor[] = [];
@@ -379,7 +529,8 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
         parts.push(
           tf.tidy(() => {
             const xb = tf.slice(img, [i, 0, 0, 0], [Math.min(batchSize, img.shape[0] - i), -1, -1, -1]);
-            return applyGate(this.config.gate, this.maskLogits(xb), { training: false });
+            const logits = this.maskLogits(xb);
+            return this.testMask(applyGate(this.config.gate, logits, { training: false }) as tf.Tensor4D, logits, opts.raw ?? false);
           }),
         );
       }
@@ -536,6 +687,11 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
     const { x, y } = this.checkData(data, where);
     const lr = options.learningRate ?? 1e-3;
     assertNumberOption(lr, where, "learningRate", { min: 0, exclusiveMin: true });
+    const aug = options.augmentation;
+    if (aug !== undefined) {
+      assertKnownOptions(aug, `${where} augmentation`, ["maxShift", "maxRotation", "maxScale"]);
+      for (const k of ["maxShift", "maxRotation", "maxScale"] as const) assertNumberOption(aug[k], where, `augmentation.${k}`, { min: 0 });
+    }
     return train({
       variables: this.classifierVariables(),
       data: { x, y },
@@ -543,12 +699,15 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
       batchSize: options.batchSize ?? 128,
       optimizer: { name: "adam", learningRate: lr },
       seed: options.seed ?? deriveSeed(this.config.seed, "pretrain"),
-      lossTerms: (batch) => ({ crossEntropy: tf.losses.softmaxCrossEntropy(batch.y!, this.classify(batch.x)) as tf.Scalar }),
+      lossTerms: (batch, ctx) => {
+        const input = aug ? randomAffine(this.images(batch.x, where), { seed: ctx.seed, ...aug }) : batch.x;
+        return { crossEntropy: tf.losses.softmaxCrossEntropy(batch.y!, this.classify(input)) as tf.Scalar };
+      },
       ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
       ...(options.resume !== undefined ? { resume: options.resume } : {}),
       progress: options.progress ?? "none",
       checkFinite: "terms",
-      config: { model: this.config, phase: "pretrain", learningRate: lr } as Record<string, unknown>,
+      config: { model: this.config, phase: "pretrain", learningRate: lr, augmentation: aug ?? null } as Record<string, unknown>,
     });
   }
 
