@@ -16,6 +16,8 @@ export interface MlpTrialOptions {
   train: TrialData;
   /** Held-out samples: accuracy and hidden sparsity are measured here. */
   test: TrialData;
+  /** Optional validation samples (from the training digits) for model selection: their accuracy is measured too. */
+  validation?: TrialData;
   hiddenSizes: number[];
   /** Dropout rate on the hidden layers during training (default 0). */
   dropout?: number;
@@ -43,6 +45,8 @@ export interface MlpTrialOptions {
 /** Held-out numbers of one trained MLP (NaN everywhere when training diverged). */
 export interface MlpTrialResult {
   testAccuracy: number;
+  /** Accuracy on `validation` (NaN without it): what selection may look at. */
+  validationAccuracy: number;
   trainAccuracy: number;
   /** Fraction of zero entries of the last hidden layer's codes on the test set (SPEC §2). */
   fractionZeros: number;
@@ -115,7 +119,9 @@ export async function runMlpTrial(o: MlpTrialOptions): Promise<MlpTrialResult> {
             ? {
                 evaluate: () => {
                   const m = heldOut(model, o.test);
-                  return { testAccuracy: m.testAccuracy, fractionZeros: m.fractionZeros, hoyer: m.hoyer };
+                  const out: Record<string, number> = { testAccuracy: m.testAccuracy, fractionZeros: m.fractionZeros, hoyer: m.hoyer };
+                  if (o.validation) out.validationAccuracy = model.accuracy(o.validation.x as tf.Tensor2D, o.validation.labels);
+                  return out;
                 },
               }
             : {}),
@@ -125,7 +131,7 @@ export async function runMlpTrial(o: MlpTrialOptions): Promise<MlpTrialResult> {
       if (!(e instanceof TrainingDivergedError)) throw e;
       const nan = NaN;
       return {
-        testAccuracy: nan, trainAccuracy: nan, fractionZeros: nan, hoyer: nan, deadFraction: nan, liveFractionZeros: nan,
+        testAccuracy: nan, validationAccuracy: nan, trainAccuracy: nan, fractionZeros: nan, hoyer: nan, deadFraction: nan, liveFractionZeros: nan,
         finalLoss: nan, finalTerms: {}, epochs, diverged: e.message, steps: e.history.steps, resumed: false,
       };
     }
@@ -138,6 +144,7 @@ export async function runMlpTrial(o: MlpTrialOptions): Promise<MlpTrialResult> {
     const last = history.epochs[history.epochs.length - 1];
     return {
       testAccuracy: m.testAccuracy,
+      validationAccuracy: o.validation ? model.accuracy(o.validation.x as tf.Tensor2D, o.validation.labels) : NaN,
       trainAccuracy: model.accuracy(o.train.x as tf.Tensor2D, o.train.labels),
       fractionZeros: m.fractionZeros,
       hoyer: m.hoyer,
