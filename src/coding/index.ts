@@ -30,3 +30,12 @@ export {
   type SslcaStepRecord,
   type Supervision,
 } from "./SemiSupervisedLca.js";
+export { logScaleNll } from "./logScaleNll.js";
+export { inferVarianceCodes, varianceCodeEnergy, type VarianceCodeOptions, type VarianceCodeResult } from "./varianceCodeInference.js";
+export {
+  HierarchicalSparseCoder,
+  type HierarchicalSparseCoderConfig,
+  type HierarchicalStepRecord,
+  type ResolvedHierarchicalSparseCoderConfig,
+} from "./HierarchicalSparseCoder.js";
+export { atomFeatures, type AtomFeature } from "./atomFeatures.js";

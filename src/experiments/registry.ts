@@ -11,6 +11,7 @@ import { entropyMnist } from "./entropyMnist.js";
 import { masksMnist } from "./masksMnist.js";
 import { lcaPatches } from "./lcaPatches.js";
 import { sslcaMnist } from "./sslcaMnist.js";
+import { hscPatches } from "./hscPatches.js";
 
 /** Every experiment `sparsekit run <name>` knows, by name. */
 export const experimentRegistry: Record<string, Experiment> = {
@@ -26,6 +27,7 @@ export const experimentRegistry: Record<string, Experiment> = {
   [masksMnist.name]: masksMnist,
   [lcaPatches.name]: lcaPatches,
   [sslcaMnist.name]: sslcaMnist,
+  [hscPatches.name]: hscPatches,
 };
 
 export function getExperiment(name: string): Experiment {

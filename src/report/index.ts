@@ -24,4 +24,6 @@ export type { ImageInput, ImageStack, ImageShapeOptions } from "./imageStack.js"
 export { normalizeImages } from "./normalizeImages.js";
 export type { ImageNormalization } from "./normalizeImages.js";
 export { composeGrid, resolveGridLayout } from "./composeGrid.js";
+export { atomMapTiles } from "./atomMaps.js";
+export type { AtomGlyph, AtomMapOptions } from "./atomMaps.js";
 export type { GridLayoutOptions, GridLayout, RgbaImage, Rgb } from "./composeGrid.js";
