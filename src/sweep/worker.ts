@@ -30,6 +30,7 @@ export async function runSweepWorker(dir: string, log: (line: string) => void): 
       signals.dispose();
       process.off("message", onMessage);
       process.off("disconnect", onDisconnect);
+      process.off("SIGINT", ignoreSigint);
       if (process.connected) process.disconnect();
       resolve(code);
     };
@@ -51,6 +52,9 @@ export async function runSweepWorker(dir: string, log: (line: string) => void): 
       if (process.connected) await reply({ type: "outcome", index: msg.index, outcome });
       if (outcome.status === "interrupted" || signals.requested) finish(EXIT_INTERRUPTED);
     };
+    // Ctrl-C reaches the whole process group: the executor turns it into SIGTERM for the workers.
+    const ignoreSigint = () => undefined;
+    process.on("SIGINT", ignoreSigint);
     process.on("message", onMessage);
     process.on("disconnect", onDisconnect);
     void reply({ type: "ready" });
