@@ -27,7 +27,18 @@ const learningRate = (d: number, max = 3e-2) =>
 const batchSize = (d: number) =>
   num({ id: "batch", label: "batch size", help: "Samples per step.", live: false, min: 16, max: 512, default: d, scale: "linear", step: 16, integer: true });
 
-const saeParams = (hidden: { d: number; max: number }, rho: number, decay: number, lr: number): ParamSpec[] => [
+const saeParams = (hidden: { d: number; max: number }, rho: number, decay: number, lr: number, optimizer: "lbfgs" | "adam"): ParamSpec[] => [
+  choice({
+    id: "optimizer",
+    label: "optimizer",
+    help: "L-BFGS on a fixed batch of 5,000 (as the Node demo; the counter counts iterations) or Adam on minibatches.",
+    live: false,
+    options: [
+      { value: "lbfgs", label: "L-BFGS (full batch)" },
+      { value: "adam", label: "Adam (minibatches)" },
+    ],
+    default: optimizer,
+  }),
   choice({
     id: "sparsity",
     label: "sparsity term",
@@ -54,12 +65,12 @@ export const MODELS: readonly ModelSpec[] = [
   {
     id: "sae-patches",
     title: "Sparse autoencoder · natural patches",
-    blurb: "8×8 patches of four 1/f-whitened photographs, sigmoid autoencoder 64-K-64. With KL sparsity the filters turn into localised, oriented edges. (The Node demo uses ρ = 0.01 with L-BFGS; under Adam ρ = 0.01 stalls for thousands of steps, so the page starts at ρ = 0.05.)",
+    blurb: "8×8 patches of four 1/f-whitened photographs, sigmoid autoencoder 64-K-64. With KL sparsity the filters turn into localised, oriented edges within a few hundred L-BFGS iterations, the Node demo's setting (ρ = 0.01). Under Adam, ρ = 0.01 stalls for thousands of steps: use ρ ≈ 0.05 and a learning rate near 1e-2 there.",
     source: "SPEC §1.1–1.2, seed 002",
     experiment: "sae-patches",
     data: "patches",
     gridCaption: "Encoder filters (rows of W1ᵀ), mid-grey = 0",
-    params: saeParams({ d: 25, max: 100 }, 0.05, 1e-4, 1e-2),
+    params: saeParams({ d: 25, max: 100 }, 0.01, 1e-4, 1e-2, "lbfgs"),
   },
   {
     id: "sae-mnist",
@@ -69,7 +80,7 @@ export const MODELS: readonly ModelSpec[] = [
     experiment: "sae-mnist",
     data: "mnist",
     gridCaption: "Encoder filters (rows of W1ᵀ), mid-grey = 0",
-    params: saeParams({ d: 64, max: 196 }, 0.1, 3e-3, 3e-3),
+    params: saeParams({ d: 64, max: 196 }, 0.1, 3e-3, 3e-3, "lbfgs"),
   },
   {
     id: "satae",

@@ -31,9 +31,7 @@ export function exportConfig(s: Settings): ExportedConfig {
         rho: n("rho"),
         beta: n("beta"),
         weightDecay: n("decay"),
-        optimizer: "adam",
-        batchSize: n("batch"),
-        learningRate: n("lr"),
+        ...(c("optimizer") === "lbfgs" ? { optimizer: "lbfgs" } : { optimizer: "adam", batchSize: n("batch"), learningRate: n("lr") }),
       };
       break;
     }

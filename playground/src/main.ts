@@ -50,7 +50,7 @@ let settings: Settings = settingsFromUrl(location.href);
 /** Start-up times (ms), for the page-load check. */
 const timings: Record<string, number> = {};
 /** Loss and throughput at each readout since the last reset (for tests and the console). */
-const lossHistory: { step: number; loss: number; stepsPerSecond: number }[] = [];
+const lossHistory: { step: number; loss: number; stepsPerSecond: number; metrics: Record<string, number> }[] = [];
 let assets: Assets;
 let trainer: Trainer | undefined;
 let lossChart: StreamingLineChart | undefined;
@@ -71,7 +71,7 @@ function syncUrl(): void {
 
 function onReadout(r: Readout, steps: number, rate: number): void {
   ui.step.textContent = String(steps);
-  if (Object.keys(r.terms).length) lossHistory.push({ step: steps, loss: r.loss, stepsPerSecond: rate });
+  if (Object.keys(r.terms).length) lossHistory.push({ step: steps, loss: r.loss, stepsPerSecond: rate, metrics: r.metrics });
   if (Object.keys(r.terms).length) ui.loss.textContent = Number.isFinite(r.loss) ? r.loss.toPrecision(4) : String(r.loss);
   ui.rate.textContent = rate > 0 ? rate.toFixed(rate < 10 ? 1 : 0) : "–";
   if (trainer) renderMetricsTable(ui.metrics, r.terms, r.metrics, trainer.metricLabels);

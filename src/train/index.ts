@@ -63,7 +63,7 @@ export {
   type SparseModelMeta,
 } from "./sparseModel.js";
 export { parseWith } from "./schemaError.js";
-export { minimizeLbfgs, type LbfgsOptions, type LbfgsResult, type LbfgsIterationInfo, type LbfgsStopReason } from "./lbfgs.js";
+export { createLbfgsMemory, minimizeLbfgs, type LbfgsMemory, type LbfgsOptions, type LbfgsResult, type LbfgsIterationInfo, type LbfgsStopReason } from "./lbfgs.js";
 export {
   wolfeLineSearch,
   cubicMinimizer,

@@ -40,6 +40,13 @@ export interface LbfgsOptions {
   lossNoise?: number;
   /** Strong-Wolfe constants: c1 (1e-4), c2 (0.9), maxSteps per search (25). */
   lineSearch?: Omit<WolfeLineSearchOptions, "valueNoise">;
+  /**
+   * Curvature pairs to start from and to update in place (see {@link createLbfgsMemory}): pass the
+   * same object to successive calls on the same variables, and a run cut into short calls (a web
+   * page yielding between them) keeps its quasi-Newton memory instead of restarting from steepest
+   * descent each time. Default: a fresh memory per call.
+   */
+  memory?: LbfgsMemory;
   /** Called after every iteration; return "stop" to end the run early (reason "callback"). */
   onIteration?: (info: LbfgsIterationInfo) => void | "stop";
 }
@@ -51,6 +58,20 @@ export type LbfgsStopReason =
   | "maxEvaluations"
   | "lineSearchFailed"
   | "callback";
+
+/** The last m curvature pairs (s, y) of L-BFGS, their 1 / (y.s), and the float64 point it stopped at. */
+export interface LbfgsMemory {
+  S: Float64Array[];
+  Y: Float64Array[];
+  rho: number[];
+  /** Used as the start point when the variables still hold float32(x). */
+  x?: Float64Array;
+}
+
+/** An empty L-BFGS memory for the `memory` option. */
+export function createLbfgsMemory(): LbfgsMemory {
+  return { S: [], Y: [], rho: [] };
+}
 
 export interface LbfgsResult {
   /** Final loss (the variables hold the corresponding parameters). */
@@ -73,6 +94,7 @@ const WHERE = "minimizeLbfgs";
 const KNOWN = [
   "maxIterations",
   "historySize",
+  "memory",
   "gradientTolerance",
   "functionTolerance",
   "maxEvaluations",
@@ -252,7 +274,8 @@ export function minimizeLbfgs(
     });
   };
 
-  // Start point, read once from the variables (float32 -> float64 is exact).
+  // Start point, read once from the variables (float32 -> float64 is exact); a shared memory's
+  // float64 point when the variables still hold it, so a run cut into calls follows one path.
   const x = new Float64Array(n);
   {
     let off = 0;
@@ -260,6 +283,9 @@ export function minimizeLbfgs(
       x.set(v.dataSync() as Float32Array, off);
       off += v.size;
     }
+  }
+  if (options.memory?.x && options.memory.x.length === n && options.memory.x.every((xi, i) => Math.fround(xi) === x[i])) {
+    x.set(options.memory.x);
   }
   const first = evaluate();
   let evaluations = 1;
@@ -274,9 +300,19 @@ export function minimizeLbfgs(
   const history = [f];
   let gradNorm = maxAbs(g);
 
-  const S: Float64Array[] = [];
-  const Y: Float64Array[] = [];
-  const rho: number[] = [];
+  const memory = options.memory ?? createLbfgsMemory();
+  if (!Array.isArray(memory.S) || !Array.isArray(memory.Y) || !Array.isArray(memory.rho)) {
+    throw new SparsekitError(`${WHERE}: option 'memory' must come from createLbfgsMemory().`);
+  }
+  if (memory.S.some((s) => s.length !== n)) {
+    throw new SparsekitError(`${WHERE}: option 'memory' holds pairs of ${memory.S[0].length} values, the variables have ${n}; use a fresh createLbfgsMemory().`);
+  }
+  const { S, Y, rho } = memory;
+  while (S.length > historySize) {
+    S.shift();
+    Y.shift();
+    rho.shift();
+  }
   const alpha = new Float64Array(historySize);
   const d = new Float64Array(n);
   const trial = new Float64Array(n);
@@ -402,6 +438,7 @@ export function minimizeLbfgs(
   } finally {
     // Leave the variables at the best accepted point, also when lossFn or the callback threw.
     if (assignedAt !== 0) assign(x);
+    memory.x = Float64Array.from(x);
   }
 
   return {

@@ -41,7 +41,10 @@ describe("playground Export config", () => {
     s.values.rho = 0.02;
     s.values.beta = 5;
     s.values.hidden = 49;
-    expect(exportConfig(s).config).toMatchObject({ rho: 0.02, beta: 5, hiddenSize: 49, optimizer: "adam" });
+    expect(exportConfig(s).config).toMatchObject({ rho: 0.02, beta: 5, hiddenSize: 49, optimizer: "lbfgs" });
+    s.values.optimizer = "adam";
+    s.values.lr = 0.005;
+    expect(exportConfig(s).config).toMatchObject({ optimizer: "adam", learningRate: 0.005, batchSize: 100 });
     const m = defaultSettings("masks");
     m.values.budget = 0.2;
     expect(exportConfig(m).config).toMatchObject({ methods: ["gumbelTopK"], budgets: [0.2] });

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import seedrandom from "seedrandom";
 import { beforeAll, describe, expect, it } from "vitest";
-import { minimizeLbfgs, type LbfgsIterationInfo } from "../../src/train/lbfgs.js";
+import { createLbfgsMemory, minimizeLbfgs, type LbfgsIterationInfo } from "../../src/train/lbfgs.js";
 import { SparsekitError } from "../../src/validation/SparsekitError.js";
 
 beforeAll(async () => {
@@ -214,6 +214,27 @@ describe("minimizeLbfgs", () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(Array.from(unused.dataSync())).toEqual([1, 1]);
     tf.dispose([X, W, unused]);
+  });
+
+  it("continues exactly where it stopped when successive short calls share one memory", () => {
+    const start = [-1.2, 1, -1.2, 1];
+    const whole = tf.variable(tf.tensor1d(start));
+    const rWhole = minimizeLbfgs(rosenbrock(whole), [whole], { maxIterations: 40, functionTolerance: 0 });
+    const pieces = tf.variable(tf.tensor1d(start));
+    const memory = createLbfgsMemory();
+    const losses: number[] = [];
+    for (let i = 0; i < 8; i++) losses.push(...minimizeLbfgs(rosenbrock(pieces), [pieces], { maxIterations: 5, functionTolerance: 0, memory }).history.slice(i === 0 ? 0 : 1));
+    expect(Array.from(pieces.dataSync())).toEqual(Array.from(whole.dataSync()));
+    expect(losses).toEqual(rWhole.history);
+    expect(memory.S.length).toBe(10);
+    // Without the memory, restarts from steepest descent every 5 iterations fall behind.
+    const restarted = tf.variable(tf.tensor1d(start));
+    let last = 0;
+    for (let i = 0; i < 8; i++) last = minimizeLbfgs(rosenbrock(restarted), [restarted], { maxIterations: 5, functionTolerance: 0 }).loss;
+    expect(last).toBeGreaterThan(rWhole.loss);
+    const small = tf.variable(tf.tensor1d([0, 0]));
+    expect(() => minimizeLbfgs(rosenbrock(small), [small], { memory })).toThrow(/option 'memory' holds pairs of 4 values, the variables have 2/);
+    tf.dispose([whole, pieces, restarted, small]);
   });
 
   it("respects maxIterations = 0 and maxEvaluations", () => {

@@ -4,6 +4,7 @@ import type { Dataset } from "../datasets.js";
 import type { ParamValues } from "../params.js";
 import { choiceValue, numberValue } from "../settings.js";
 import { AdamStep } from "./adamStep.js";
+import { LbfgsBlock } from "./lbfgsBlock.js";
 import { codeMetricLabels, codeMetrics, rowsAsTiles } from "./codeMetrics.js";
 import { Minibatches } from "./minibatches.js";
 import { readTerms, sumTerms, type ImageTiles, type Readout, type Trainer } from "./Trainer.js";
@@ -23,7 +24,13 @@ function sparsityOf(v: ParamValues, hidden: number): SaeSparsity {
   }
 }
 
-/** SparseAutoencoder (sigmoid codes, sigmoid output) trained by Adam on minibatches. */
+/** Patches / digits in the fixed L-BFGS batch (the Node demo uses 10,000 patches). */
+const LBFGS_BATCH = 5000;
+
+/**
+ * SparseAutoencoder (sigmoid codes, sigmoid output) trained by full-batch L-BFGS in short blocks
+ * (as the Node demo; the counter counts L-BFGS iterations) or by Adam on minibatches.
+ */
 export class SaeTrainer implements Trainer {
   readonly termNames = ["reconstruction", "sparsity", "weightDecay"] as const;
   readonly metricLabels = codeMetricLabels(ACTIVE);
@@ -31,8 +38,10 @@ export class SaeTrainer implements Trainer {
   readonly chartTitle = "Sparsity of held-out codes";
   readonly histogramTitle = "Sigmoid codes h (held-out)";
   private readonly model: SparseAutoencoder;
-  private readonly adam: AdamStep;
+  private readonly adam: AdamStep | undefined;
+  private readonly lbfgs: LbfgsBlock | undefined;
   private readonly batches: Minibatches;
+  private readonly fullBatch: tf.Tensor2D | undefined;
   steps = 0;
 
   constructor(
@@ -50,13 +59,25 @@ export class SaeTrainer implements Trainer {
       weightDecay: numberValue(values, "decay"),
       seed,
     });
-    this.adam = new AdamStep(numberValue(values, "lr"));
     this.batches = new Minibatches(data.train.shape[0], numberValue(values, "batch"), seed);
+    if (choiceValue(values, "optimizer") === "lbfgs") {
+      this.lbfgs = new LbfgsBlock();
+      const n = Math.min(LBFGS_BATCH, data.train.shape[0]);
+      this.fullBatch = tf.slice(data.train, [0, 0], [n, data.train.shape[1]]) as tf.Tensor2D;
+    } else {
+      this.adam = new AdamStep(numberValue(values, "lr"));
+    }
   }
 
   trainStep(keepTerms: boolean): void {
+    if (this.lbfgs && this.fullBatch) {
+      const x = this.fullBatch;
+      this.lbfgs.step(this.model.trainableVariables(), () => ({ ...this.model.lossTerms(x) }), keepTerms);
+      this.steps = this.lbfgs.iterations;
+      return;
+    }
     const [x] = this.batches.take(this.data.train);
-    this.adam.step(this.model.trainableVariables(), () => ({ ...this.model.lossTerms(x) }), keepTerms);
+    this.adam!.step(this.model.trainableVariables(), () => ({ ...this.model.lossTerms(x) }), keepTerms);
     x.dispose();
     this.steps++;
   }
@@ -65,11 +86,11 @@ export class SaeTrainer implements Trainer {
     const c = this.model.config;
     // Weights live in the model's config; resolveSaeConfig validates the new ones.
     Object.assign(c, resolveSaeConfig({ ...c, sparsity: sparsityOf(values, c.hiddenSize), weightDecay: numberValue(values, "decay") }));
-    this.adam.setLearningRate(numberValue(values, "lr"));
+    this.adam?.setLearningRate(numberValue(values, "lr"));
   }
 
   async readout(): Promise<Readout> {
-    const kept = this.adam.takeTerms();
+    const kept = (this.lbfgs ?? this.adam)!.takeTerms();
     const terms = await readTerms(kept);
     if (kept) tf.dispose(Object.values(kept));
     const codes = this.model.encode(this.data.test);
@@ -91,7 +112,9 @@ export class SaeTrainer implements Trainer {
   }
 
   dispose(): void {
-    this.adam.dispose();
+    this.adam?.dispose();
+    this.lbfgs?.dispose();
+    this.fullBatch?.dispose();
     this.model.dispose();
   }
 }
