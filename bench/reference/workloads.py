@@ -176,13 +176,15 @@ def conv_satae(s, g):
 
 
 def entropy(s, g):
-    """MLP d-hidden-hidden-N clusterer: marginal batch entropy (beta = -1, lambda = 1) + KL consistency
-    against one random-affine view (bilinear warp; shift 2 px, rotation 12 deg, scale 0.1)."""
+    """MLP d-hidden-hidden-N clusterer: marginal batch entropy (beta = -1, lambda = 4) + 10 x KL
+    consistency against one random-affine view (bilinear warp; shift 2 px, rotation 12 deg, scale
+    0.1); a pool of 16 input batches, one per step in turn (as the TypeScript side)."""
     b, h, hid, n = s["batchSize"], s["height"], s["hidden"], s["clusters"]
     d = h * h
     w1, w2, w3 = he((d, hid), d, g), he((hid, hid), hid, g), glorot((hid, n), hid, n, g)
     b1, b2, b3 = zeros(hid), zeros(hid), zeros(n)
-    x = torch.rand(b, d, generator=g)
+    pool = [torch.rand(b, d, generator=g) for _ in range(16)]
+    state = {"step": 0}
 
     def net(v):
         return F.relu(F.relu(v @ w1 + b1) @ w2 + b2) @ w3 + b3
@@ -191,9 +193,11 @@ def entropy(s, g):
         return -(p * torch.log(p.clamp_min(1e-12))).sum(-1)
 
     def loss():
+        x = pool[state["step"] % len(pool)]
+        state["step"] += 1
         out = net(x)
         q = torch.softmax(out, 1)
-        entropy_term = ent(q).mean() - ent(q.mean(0))
+        entropy_term = ent(q).mean() - 4 * ent(q.mean(0))
         ang = (torch.rand(b) * 2 - 1) * math.radians(12)
         sc = 1 + (torch.rand(b) * 2 - 1) * 0.1
         sh = (torch.rand(b, 2) * 2 - 1) * (2 * 2 / h)
@@ -204,7 +208,7 @@ def entropy(s, g):
         log_q = torch.log_softmax(out, 1).detach()
         log_qa = torch.log_softmax(net(xa), 1)
         consistency = (log_q.exp() * (log_q - log_qa)).sum(1).mean()
-        return entropy_term + consistency
+        return entropy_term + 10 * consistency
 
     return train_step([w1, b1, w2, b2, w3, b3], loss)
 
