@@ -48,4 +48,18 @@ describe("collectSweep / sweep collect", () => {
     expect(full.metrics.results).toHaveLength(3);
     expect(full.contents.map((c: { name?: string }) => c.name)).toContain("sparsity-vs-lambda");
   });
+
+  it("an experiment without a grid is one trial whose report becomes the sweep's report", async () => {
+    const experiment = getExperiment("sae-patches");
+    const dir = tempDir("collect-single");
+    const manifest = await writeSweepManifest(dir, createSweepManifest(experiment, { quick: true, backend: "cpu" }));
+    expect(manifest.grid).toBe(false);
+    expect((await runSweepTrial(dir, manifest, manifest.trials[0], experiment, { executor: "test", log: () => undefined })).status).toBe("done");
+    const r = await collectSweep(dir);
+    expect(r.complete).toBe(true);
+    const json = JSON.parse(readFileSync(r.json, "utf8"));
+    expect(json.title).toBe(experiment.title);
+    expect(json.config).toEqual(manifest.config);
+    expect(Object.keys(json.metrics).length).toBeGreaterThan(0);
+  });
 });
