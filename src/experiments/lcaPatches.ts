@@ -163,14 +163,29 @@ export const lcaPatches = defineExperiment({
       const deadAtoms = evaluation.atomUsage.filter((u) => u === 0).length;
 
       const atomsPng = tf.tidy(() => imageGrid(tf.reshape(tf.transpose(learner.phi), [config.atoms, p, p]), { scale: p <= 8 ? 4 : 3 }));
-      report.addSection("Learned dictionary");
-      report.addImage("dictionary", atomsPng, `All ${config.atoms} atoms (columns of Phi), each scaled by its own max |value|, grey = 0.`, { pixelated: true });
+      report.setHeadline(
+        `${config.atoms} atoms learned in ${learner.stepCount} steps: held-out reconstruction MSE ${evaluation.reconstructionMse.toPrecision(3)} per pixel against ${patchVariance.toPrecision(3)} for predicting 0 ` +
+          `(${(100 * evaluation.varianceExplained).toFixed(1)}% of the variance explained) with ${evaluation.meanL0.toFixed(1)} active atoms per patch; LCA is ${gapPercent.toFixed(2)}% above the FISTA energy; ${deadAtoms} atoms never active.`,
+      );
+      report.addImage("dictionary", atomsPng, `All ${config.atoms} atoms (columns of Phi), each scaled by its own max |value|, grey = 0. Expected (SPEC §3): localised, oriented, band-pass atoms.`, { pixelated: true, lead: true });
+      report.addTable(
+        "summary",
+        [
+          { quantity: "reconstruction MSE per pixel (held-out)", value: evaluation.reconstructionMse, reference: patchVariance, "reference is": "patch variance = MSE of predicting 0 (patch means removed)" },
+          { quantity: "sparse-coding energy (held-out)", value: evaluation.lcaEnergy, reference: evaluation.fistaL1Energy, "reference is": `FISTA, ${evaluation.fistaIterationsRun} iterations (same lasso objective)` },
+          { quantity: "active atoms per patch (mean L0)", value: evaluation.meanL0, reference: evaluation.fistaMeanL0, "reference is": `FISTA's codes; dictionary has ${config.atoms}` },
+          { quantity: "atoms never active (held-out)", value: deadAtoms, reference: 0, "reference is": "every atom used" },
+        ],
+        `One run (seed ${ctx.seed}); ${config.evalPatches} held-out patches, lambda ${config.lambda}, ${config.evalIterations} LCA iterations. Nothing is chosen on the held-out patches.`,
+        { lead: true },
+      );
+      report.addSection("Reconstructions");
       report.addImage("reconstructions", evaluation.pairs, "Held-out patches (left) and their LCA reconstructions Phi a (right), one shared grey scale.", { pixelated: true });
       report.addSection("Training");
       const steps = history.map((r) => r.step);
-      report.addPlot("training-mse", lineChart([{ name: "reconstruction MSE (batch)", x: steps, y: history.map((r) => r.reconstructionMse) }], { title: "Reconstruction error per dictionary step", xTitle: "step", yTitle: "mean (x - Phi a)^2 per pixel" }));
+      report.addPlot("training-mse", lineChart([{ name: "reconstruction MSE (batch)", x: steps, y: history.map((r) => r.reconstructionMse) }], { title: "Reconstruction error per dictionary step", xTitle: "step", yTitle: "mean (x - Phi a)^2 per pixel", logY: "auto" }));
       report.addPlot("training-l0", lineChart([{ name: "mean L0 (batch)", x: steps, y: history.map((r) => r.l0) }], { title: "Active atoms per patch during training", xTitle: "step", yTitle: "mean ||a||_0" }));
-      report.addPlot("training-energy", lineChart([{ name: "energy (batch)", x: steps, y: history.map((r) => r.energy) }], { title: "Sparse-coding energy of the LCA codes per dictionary step", xTitle: "step", yTitle: "energy (batch mean)" }));
+      report.addPlot("training-energy", lineChart([{ name: "energy (batch)", x: steps, y: history.map((r) => r.energy) }], { title: "Sparse-coding energy of the LCA codes per dictionary step", xTitle: "step", yTitle: "energy (batch mean)", logY: "auto" }));
       report.addSection("Inference on held-out patches");
       const curve = (y: number[]) => ({ x: y.map((_, i) => i + 1), y });
       report.addPlot(
