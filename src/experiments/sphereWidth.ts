@@ -123,6 +123,7 @@ export const sphereWidth = defineExperiment({
       "fraction-zeros-vs-width",
       errorBandChart(band("fractionZeros"), { title: "Held-out fraction of zero hidden activations", xTitle, yTitle: "fraction of zeros (mean ± std)" }),
       "Fraction of exact zeros in the hidden codes of the test points, against log2 of the hidden units; one line per partition count P = M(N+1) (bands x sectors), band = ± 1 std over seeds. Dead units count as zeros.",
+      { lead: true },
     );
     report.addPlot(
       "hoyer-vs-width",
@@ -158,7 +159,7 @@ export const sphereWidth = defineExperiment({
         table.push(shown);
       }
     }
-    report.addTable("results", table, "Mean ± std over seeds of held-out numbers per partition count and width.");
+    report.addTable("results", table, `Mean ± std over ${config.seeds} seeds of held-out numbers per partition count and width (test points; nothing is chosen, every setting is reported).`, { lead: true });
 
     // Trends: slope per doubling, per seed.
     const trendRows: Record<string, unknown>[] = [];
@@ -185,6 +186,11 @@ export const sphereWidth = defineExperiment({
       "trends",
       trendRows,
       "Least-squares slope of each sparsity measure per doubling of width (or of the partition count), per seed; 'rises'/'falls' only when every seed agrees.",
+    );
+    const zerosClaims = claimText.filter((t) => t.startsWith("fractionZeros"));
+    report.setHeadline(
+      `Seed 001's claim that hidden sparsity rises with width and with the number of partitions, on the partitioned sphere (${config.seeds} seeds, held-out points): ` +
+        (zerosClaims.length ? zerosClaims.map((t) => t.replace(/\.$/, "")).join("; ") : "one width and one partition count, no trend to test") + ".",
     );
     const claims = {
       sparsityRisesWithWidth: claimText.filter((t) => t.includes("vs width")),

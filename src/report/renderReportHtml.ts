@@ -175,7 +175,8 @@ nav { font-size: 0.9rem; margin: 12px 0; }
 nav a { margin-right: 14px; color: #2563a8; }
 table { border-collapse: collapse; font-size: 0.9rem; margin: 6px 0 12px; }
 th, td { border: 1px solid #ddd; padding: 4px 10px; text-align: left; vertical-align: top; }
-thead th { background: #f1f3f5; }
+thead th { background: #f1f3f5; overflow-wrap: normal; }
+table.data td { white-space: nowrap; }
 table.kv th { background: #f7f7f9; font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; font-family: ui-monospace, Menlo, Consolas, monospace; white-space: nowrap; }
 div.kvcols { display: flex; flex-wrap: wrap; gap: 0 18px; align-items: flex-start; }
