@@ -12,11 +12,13 @@ beforeAll(async () => {
 });
 
 describe("entropy-mnist experiment", () => {
-  it("is registered; defaults compare N = 10 over >= 3 seeds", () => {
+  it("is registered; defaults: N = 10, 5 seeds of marginal + consistency, settings chosen on validation digits", () => {
     expect(getExperiment("entropy-mnist")).toBe(entropyMnist);
     const c = resolveExperimentConfig(entropyMnist, [{}]);
     expect(c.numClusters).toBe(10);
-    expect(c.seeds).toBeGreaterThanOrEqual(3);
+    expect(c.seeds).toBe(5);
+    expect(c.select).toBe(true);
+    expect((c.candidates as unknown[]).length).toBeGreaterThanOrEqual(2);
     expect(c.consistencyWeight).toBeGreaterThan(0);
     expect(() => resolveExperimentConfig(entropyMnist, [{ beta: 0 }])).toThrow(/beta/);
     expect(() => resolveExperimentConfig(entropyMnist, [{ augmentation: { maxScale: 1 } }])).toThrow(/maxScale/);
@@ -31,9 +33,9 @@ describe("entropy-mnist experiment", () => {
       expect.arrayContaining(["seeds", "methods", "headline", "runs", "kmeans", "collapse", "sweep", "failureModes", "cpuSeconds"]),
     );
     expect(Object.keys(m.headline)).toEqual([
-      "perUnit", "marginal", "marginalConsistency", "marginalConsistencySelected", "kmeansPixels", "kmeansPca", "marginalConsistencyN12", "kmeansPixelsN12", "kmeansPcaN12",
+      "perUnit", "marginal", "marginalConsistency", "marginalConsistencySelected", "kmeansPixels", "kmeansPca",
     ]);
-    expect(m.extraClusterCounts.map((e: { numClusters: number }) => e.numClusters)).toEqual([12, 12, 12]);
+    expect(m.extraClusterCounts).toEqual([]);
     for (const h of Object.values(m.headline) as { acc: number; nmi: number; ari: number }[]) {
       expect(h.acc).toBeGreaterThan(0);
       expect(h.acc).toBeLessThanOrEqual(1);
@@ -45,6 +47,15 @@ describe("entropy-mnist experiment", () => {
     const losses = m.runs.marginalConsistency.map((r: { finalLoss: number }) => r.finalLoss);
     const pick = losses.indexOf(Math.min(...losses));
     expect(m.headline.marginalConsistencySelected.acc).toBe(m.runs.marginalConsistency[pick].acc);
+    // consistency weight, augmentation and epochs chosen on validation digits by the label-free criterion
+    expect(m.selection.records).toHaveLength(2);
+    for (const rec of m.selection.records) {
+      expect(rec.mi).toHaveLength(3);
+      for (const v of rec.mi) expect(v >= -1e-6 && v <= Math.log(10) + 1e-6, String(v)).toBe(true);
+    }
+    const allMi = m.selection.records.flatMap((rec: { mi: number[] }) => rec.mi.slice(1));
+    expect(m.selection.chosen.mi).toBe(Math.max(...allMi));
+    expect(m.marginalConsistencyEpochs).toBe(m.selection.chosen.epochs);
     expect(m.collapse.perUnitUsedPerEpoch).toHaveLength(2);
     expect(m.collapse.perUnitUsedPerEpoch[0]).toHaveLength(3); // untrained + 2 epochs
     expect(m.sweep).toHaveLength(4);
@@ -59,7 +70,7 @@ describe("entropy-mnist experiment", () => {
     expect(r.files.plots.some((p) => p.includes("used-clusters-per-epoch"))).toBe(true);
     expect(existsSync(join(out, "index.html"))).toBe(true);
     expect(existsSync(join(out, "checkpoints", "perUnit-N10-seed0"))).toBe(true);
-    expect(existsSync(join(out, "checkpoints", "marginalConsistency-N12-seed1"))).toBe(true);
+    expect(existsSync(join(out, "checkpoints", "marginalConsistency-N10-seed1"))).toBe(true);
 
     const again = await runExperiment(entropyMnist, { resume: true, outDir: out, progress: "none" });
     const m2 = JSON.parse(readFileSync(again.files.json, "utf8")).metrics;
@@ -70,7 +81,7 @@ describe("entropy-mnist experiment", () => {
 
   it("evaluateOn 'validation' scores held-out training digits (for tuning without the test digits)", async () => {
     const out = mkdtempSync(join(tmpdir(), "entropy-mnist-val-"));
-    const overrides = { evaluateOn: "validation", validationSize: 60, seeds: 1, extraClusterCounts: [], betaGrid: [-1], lambdaGrid: [4] };
+    const overrides = { evaluateOn: "validation", validationSize: 60, seeds: 1, ablationSeeds: 1, select: false, extraClusterCounts: [], betaGrid: [-1], lambdaGrid: [4] };
     const r = await runExperiment(entropyMnist, { quick: true, seed: 2, outDir: out, progress: "none", overrides });
     const m = JSON.parse(readFileSync(r.files.json, "utf8")).metrics;
     expect(m.evaluatedOn).toBe("validation");
