@@ -31,7 +31,7 @@ describe("hsc-patches", () => {
     expect(rows.kind).toBe("imageRows");
     expect(rows.lead).toBe(true);
     expect(rows.rows).toHaveLength(4);
-    expect(rows.columnLabels.slice(0, 2)).toEqual(["position", "orient. x freq."]);
+    expect(rows.columnLabels.slice(0, 2)).toEqual(["pos.", "orient. x freq."]);
     expect(json.contents.find((c: { name: string }) => c.name === "summary").lead).toBe(true);
     expect(existsSync(join(out, "index.html"))).toBe(true);
   });
