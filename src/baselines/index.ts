@@ -10,3 +10,4 @@ export {
 export { RandomReluFeatures, type RandomReluFeaturesOptions } from "./randomReluFeatures.js";
 export { DISTANCE_BLOCK_ROWS, squaredDistances } from "./squaredDistances.js";
 export { triangleFeatures } from "./triangleFeatures.js";
+export { knnGraph, labelSpreading, type KnnGraph, type LabelSpreadingOptions } from "./labelSpreading.js";
