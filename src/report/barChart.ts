@@ -51,14 +51,15 @@ export function barChart(values: ArrayLike<number>, options: BarChartOptions = {
   return asSpec({
     ...frame,
     data: { values: rows },
-    mark: { type: "bar", color: "#4c78a8" },
+    // clip: a domain that starts above 0 must not let bars run below the plot.
+    mark: { type: "bar", color: "#4c78a8", ...(options.domain ? { clip: true } : {}) },
     encoding: {
       x: {
         field: "label",
         type: "ordinal",
         sort: { field: "rank", order: "ascending" },
         title: options.xTitle ?? (sort === "none" ? "unit" : "unit (sorted)"),
-        axis: { labels: vals.length <= 40, ticks: vals.length <= 40, labelAngle: 0 },
+        axis: { labels: vals.length <= 40, ticks: vals.length <= 40, labelAngle: labels.some((l) => String(l).length > 6) ? -35 : 0, labelLimit: 140 },
       },
       y: {
         field: "value",
