@@ -25,6 +25,73 @@ function toyData(n: number, seed: number): { x: tf.Tensor4D; y: tf.Tensor2D; lab
 const small = { height: 8, width: 8, classes: 2, attentionChannels: 3, attentionKernel: 3, attentionPool: 2, hiddenUnits: 8 };
 
 describe("MaskedClassifier", () => {
+  it("conv classifier branch (classifierFilters): conv + ReLU + max-pool blocks, pretrains with augmentation, saves and loads", async () => {
+    const model = MaskedClassifier.create({ ...small, classifierFilters: [3, 4], classifierKernel: 3, gate: { kind: "straightThrough" }, seed: 1 });
+    expect(model.classifierVariables()["classifier.conv0.kernel"]!.shape).toEqual([3, 3, 1, 3]);
+    expect(model.classifierVariables()["classifier.conv1.kernel"]!.shape).toEqual([3, 3, 3, 4]);
+    expect(model.classifierVariables()["classifier.hidden.kernel"]!.shape).toEqual([2 * 2 * 4, 8]);
+    const { x, y, labels } = toyData(64, 3);
+    const acc0 = model.classifierAccuracy(x, labels);
+    await model.pretrainClassifier({ x, y }, { epochs: 15, batchSize: 16, learningRate: 1e-2, seed: 1, augmentation: { maxShift: 0, maxRotation: 0, maxScale: 0 } });
+    expect(model.classifierAccuracy(x, labels)).toBeGreaterThan(Math.max(acc0, 0.9));
+    await model.pretrainClassifier({ x, y }, { epochs: 1, batchSize: 16, seed: 2, augmentation: { maxShift: 1, maxRotation: 5, maxScale: 0.05 } });
+    await expect(model.pretrainClassifier({ x, y }, { epochs: 1, augmentation: { maxShift: -1, maxRotation: 0, maxScale: 0 } })).rejects.toThrow(/maxShift/);
+    const dir = mkdtempSync(join(tmpdir(), "masked-conv-"));
+    await model.save(dir);
+    const back = await MaskedClassifier.load(dir);
+    expect(back.classifierAccuracy(x, labels)).toBe(model.classifierAccuracy(x, labels));
+    const mlp = MaskedClassifier.create({ ...small, gate: { kind: "straightThrough" }, seed: 1 });
+    expect(() => mlp.copyClassifierFrom(model)).toThrow(/classifierFilters must match/);
+    expect(() => MaskedClassifier.create({ ...small, classifierFilters: [3], classifierKernel: 2, gate: { kind: "straightThrough" } })).toThrow(/classifierKernel/);
+    tf.dispose([x, y]);
+    [model, back, mlp].forEach((m) => m.dispose());
+  });
+
+  it("test-time projection: testThreshold binarises, testMaxFraction keeps exactly the k largest logits per image; training masks are untouched", () => {
+    const { x } = toyData(4, 5);
+    const plain = MaskedClassifier.create({ ...small, gate: { kind: "hardConcrete" }, initialMaskLogit: 0.3, seed: 4 });
+    const projected = MaskedClassifier.create({ ...small, gate: { kind: "hardConcrete" }, initialMaskLogit: 0.3, seed: 4, testThreshold: 0.5, testMaxFraction: 0.125 });
+    const raw = plain.masks(x);
+    const m = projected.masks(x);
+    const rawAgain = projected.masks(x, 500, { raw: true });
+    expect(Array.from(rawAgain.dataSync())).toEqual(Array.from(raw.dataSync()));
+    const v = Array.from(m.dataSync());
+    expect(v.every((e) => e === 0 || e === 1)).toBe(true);
+    const perImage = tf.sum(tf.reshape(m, [4, 64]), 1).dataSync();
+    for (const c of perImage) expect(c).toBeLessThanOrEqual(8);
+    // kept pixels are where the raw gate was >= 0.5
+    const r = raw.dataSync();
+    v.forEach((e, i) => {
+      if (e === 1) expect(r[i]!).toBeGreaterThanOrEqual(0.5);
+    });
+    const t = projected.forward(x, { training: true, seed: 1 }).mask;
+    expect(Array.from(t.dataSync()).some((e) => e > 0 && e < 1)).toBe(true);
+    expect(projected.evaluate(x, [0, 1, 0, 1]).nonBinaryFraction).toBe(0);
+    expect(() => MaskedClassifier.create({ ...small, gate: { kind: "hardConcrete" }, testMaxFraction: 1.5 })).toThrow(/testMaxFraction/);
+    tf.dispose([x, raw, m, rawAgain, t]);
+    plain.dispose();
+    projected.dispose();
+  });
+
+  it("maskGradientProbe: area gradient on M is w / (H W) per pixel; with every logit below -2.5 no gradient reaches the logits", () => {
+    const { x, y } = toyData(4, 6);
+    const open = MaskedClassifier.create({ ...small, gate: { kind: "hardSigmoid" }, initialMaskLogit: 0, seed: 2 });
+    const p = open.maskGradientProbe(x, y, 3);
+    // d(w mean(M))/dM = w / (B H W) per entry: norm = w / sqrt(B H W)
+    expect(p.areaOnMask).toBeCloseTo(3 / Math.sqrt(4 * 64), 5);
+    expect(p.gradientPassingFraction).toBeGreaterThan(0.5);
+    expect(p.crossEntropyOnMask).toBeGreaterThan(0);
+    const dead = MaskedClassifier.create({ ...small, gate: { kind: "hardSigmoid" }, initialMaskLogit: -10, seed: 2 });
+    const q = dead.maskGradientProbe(x, y, 3);
+    expect(q.area).toBe(0);
+    expect(q.gradientPassingFraction).toBe(0);
+    expect(q.crossEntropyOnLogits).toBe(0);
+    expect(q.areaOnLogits).toBe(0);
+    tf.dispose([x, y]);
+    open.dispose();
+    dead.dispose();
+  });
+
   it("produces H x W x 1 logits, a gated mask and class logits", () => {
     const model = MaskedClassifier.create({ ...small, gate: { kind: "gumbelTopK", k: 5 }, seed: 1 });
     const { x } = toyData(3, 1);
