@@ -82,7 +82,7 @@ const configSchema = z.strictObject({
       { consistencyWeight: 10, augmentation: { maxShift: 3, maxRotation: 18, maxScale: 0.15 } },
     ]),
   /** Epochs of each candidate's validation run (the largest epoch count that can be chosen). */
-  selectionEpochs: z.number().int().min(1).default(20),
+  selectionEpochs: z.number().int().min(1).default(10),
   /** Inverse temperature of the main runs (Q = softmax(-beta X); -1 = softmax). */
   beta: z.number().refine((b) => b !== 0, "beta must be nonzero").default(-1),
   /** lambda of the marginal form (weight of H(qbar) against mean_l H(Q_l)). */
