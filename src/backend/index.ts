@@ -31,4 +31,8 @@ export {
 } from "./wasmReduceGradients.js";
 export { installWasmConv2DBackpropFilter } from "./wasmConv2DBackpropFilter.js";
 export { installWasmUnsortedSegmentSum } from "./wasmUnsortedSegmentSum.js";
+export { installWasmConv2DBackpropInput, uninstallWasmConv2DBackpropInput } from "./wasmConv2DBackpropInput.js";
+export { installWasmMaxPoolGrad, uninstallWasmMaxPoolGrad } from "./wasmPoolGradients.js";
+export { installWasmSum, uninstallWasmSum } from "./wasmSum.js";
+export { installWasmSign, uninstallWasmSign } from "./wasmSign.js";
 export { quietCpuBanner } from "./quietCpuBanner.js";
