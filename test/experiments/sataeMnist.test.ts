@@ -62,7 +62,8 @@ describe("satae-mnist", () => {
         expect(names).toContain(name);
       }
       if (variant === "conv") expect(names).toContain("feature maps α=0");
-      expect(r.files.images.length).toBe(alphas.length + 2 + (variant === "conv" ? 2 : 0));
+      // one labelled filter row per alpha at the top, then the full filter grid per alpha, reconstructions (and feature maps)
+      expect(r.files.images.length).toBe(2 * alphas.length + 2 + (variant === "conv" ? 2 : 0));
       for (const f of [...r.files.images, ...r.files.plots, r.files.html]) expect(existsSync(f)).toBe(true);
       expect(readdirSync(join(out, "checkpoints")).sort()).toEqual(alphas.map((_, i) => `alpha-${i}`));
     });
