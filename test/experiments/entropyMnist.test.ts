@@ -6,6 +6,7 @@ import { initBackend } from "../../src/backend/node.js";
 import { entropyMnist } from "../../src/experiments/entropyMnist.js";
 import { getExperiment } from "../../src/experiments/registry.js";
 import { resolveExperimentConfig, runExperiment } from "../../src/experiments/runExperiment.js";
+import { LONG, LONG_TIMEOUT_MS, runDefault } from "./longRun.js";
 
 beforeAll(async () => {
   await initBackend({ backend: "wasm" });
@@ -91,4 +92,15 @@ describe("entropy-mnist experiment", () => {
       runExperiment(entropyMnist, { quick: true, outDir: mkdtempSync(join(tmpdir(), "entropy-mnist-bad-")), progress: "none", overrides: { ...overrides, validationSize: 299 } }),
     ).rejects.toThrow(/validationSize.*299/);
   });
+});
+
+describe.runIf(LONG)("entropy-mnist default run (SPARSEKIT_LONG=1)", () => {
+  it("chooses its settings on validation digits without labels and scores 5 seeds of marginal + consistency above k-means", async () => {
+    const m = (await runDefault(entropyMnist)).metrics;
+    expect(m.selection.records).toHaveLength(3);
+    expect(m.marginalConsistencyEpochs).toBe(m.selection.chosen.epochs);
+    expect(m.methods.marginalConsistency.acc.runs).toHaveLength(5);
+    expect(m.marginalConsistencyMeanAccuracy).toBeGreaterThan(m.headline.kmeansPixels.acc);
+    expect(m.collapse.perUnitCollapsedSeeds).toBeGreaterThan(0);
+  }, LONG_TIMEOUT_MS);
 });
