@@ -53,7 +53,7 @@ const configSchema = z.strictObject({
   budgets: z.array(z.number().gt(0).max(1)).min(1).default([0.05]),
   methods: z.array(z.enum(MASK_METHODS)).min(1).default(["hardSigmoidArea", "steBudget", "hardConcreteL0Budget", "gumbelTopK"]),
   /** Area weights w of the seed's method, CE + w mean(M) with the hard sigmoid (it has no budget). */
-  seedAreaWeights: z.array(z.number().positive().finite()).min(1).default([1, 30]),
+  seedAreaWeights: z.array(z.number().positive().finite()).min(1).default([1, 30, 300]),
   /** Dual-ascent step size eta of the budget multiplier (one update per minibatch). */
   dualStepSize: z.number().positive().default(0.1),
   /** Gain of the attention branch's logits (a per-branch learning rate under Adam; see MaskedClassifier). */
