@@ -51,7 +51,7 @@ const configSchema = z.strictObject({
   finetuneLearningRate: z.number().positive().default(0.1),
   /** The grid, scored on the validation digits at the smallest label fraction, seed 0: gamma x lambda_e x labelled-per-batch. */
   gammas: z.array(z.number().min(0)).min(1).default([0.1, 0.3, 1, 3, 10]),
-  entropyWeights: z.array(z.number().min(0)).min(1).default([0, 3]),
+  entropyWeights: z.array(z.number().min(0)).min(1).default([0, 3, 10]),
   labelledPerBatch: z.array(z.number().int().min(0)).min(1).default([8, 32]),
   entropyBeta: z.number().refine((b) => b !== 0, "entropyBeta must be nonzero").default(-1),
   entropyLambda: z.number().min(0).default(1),
@@ -80,6 +80,8 @@ interface Setting {
 }
 
 interface GridRow extends Setting {
+  /** LCA inference diverged (non-finite potentials) during training: no score. */
+  diverged?: boolean;
   validationAccuracy: number;
   validationProbeAccuracy: number;
   testL0: number;
@@ -102,6 +104,8 @@ interface Stored {
   spreadingK: { pixels: number; codes: number };
   grid: GridRow[];
   final: FinalResult[];
+  /** The grid setting the SSLCA rows of `final` were trained with (a resumed run with a grown grid may choose another). */
+  finalSetting?: string;
   sslcaCurve?: { crossEntropy: number[]; reconstructionMse: number[] };
 }
 
@@ -172,7 +176,7 @@ export const sslcaMnist = defineExperiment({
     "training digits are used unlabelled; class-balanced labelled subsets (1%, 10%) come from the training digits minus a " +
     "validation block. The dictionary (256 atoms) is learned by plain LCA to convergence (relative change of the epoch's " +
     "energy below a tolerance) and shared by the plain-LCA baselines and every SSLCA run. gamma x lambda_e x labelled-per-batch " +
-    "(20 settings) are scored on the validation digits at 1% labels (seed 0); the best setting is then compared on the test " +
+    "(30 settings) are scored on the validation digits at 1% labels (seed 0); the best setting is then compared on the test " +
     "digits over seeds with: logistic regression on raw pixels and on plain LCA codes (labelled digits only), and label " +
     "spreading on a kNN graph of all training and test digits, on pixels and on LCA codes (k chosen on the validation digits).",
   configSchema,
@@ -330,7 +334,15 @@ export const sslcaMnist = defineExperiment({
         const model = SemiSupervisedLca.create(sslcaConfig(config, setting, deriveSeed(ctx.seed, "sslca-mnist sslca", 0)));
         try {
           model.setDictionary(learner.phi);
-          await report.time("sslca grid", () => model.fit(x, { labels: y, mask: mask0 }, { epochs: config.epochs, batchSize: config.batchSize, labelledPerBatch: setting.labelledPerBatch }));
+          try {
+            await report.time("sslca grid", () => model.fit(x, { labels: y, mask: mask0 }, { epochs: config.epochs, batchSize: config.batchSize, labelledPerBatch: setting.labelledPerBatch }));
+          } catch (e) {
+            if (!(e instanceof Error) || !/diverged/.test(e.message)) throw e;
+            stored.grid.push({ ...setting, diverged: true, validationAccuracy: 0, validationProbeAccuracy: 0, testL0: 0, seconds: (performance.now() - t0) / 1000 });
+            ctx.log(`grid ${settingKey(setting)}: LCA diverged (${e.message.slice(0, 80)}...)`);
+            await save();
+            continue;
+          }
           const { own, probeAcc, l0 } = scoreSslca(model, xl0, y0, xVal, yVal, config);
           stored.grid.push({ ...setting, validationAccuracy: own, validationProbeAccuracy: probeAcc, testL0: l0, seconds: (performance.now() - t0) / 1000 });
           ctx.log(`grid ${settingKey(setting)}: validation accuracy ${pct(own)} (probe on its codes ${pct(probeAcc)}), ${((performance.now() - t0) / 1000).toFixed(0)} s`);
@@ -339,13 +351,20 @@ export const sslcaMnist = defineExperiment({
         }
         await save();
       }
-      const chosen = stored.grid.reduce((a, b) => (b.validationAccuracy > a.validationAccuracy ? b : a));
+      const scored = stored.grid.filter((g) => !g.diverged);
+      if (scored.length === 0) throw new Error("sslca-mnist: every setting of the grid diverged.");
+      const chosen = scored.reduce((a, b) => (b.validationAccuracy > a.validationAccuracy ? b : a));
       ctx.log(`chosen on validation digits: ${settingKey(chosen)} (${pct(chosen.validationAccuracy)})`);
 
       // ---- 4. final comparison on the test digits -------------------------------------------------------
+      if (stored.finalSetting !== undefined && stored.finalSetting !== settingKey(chosen)) {
+        stored.final = stored.final.filter((r) => r.method !== "sslca" && r.method !== "sslcaProbe");
+      }
+      stored.finalSetting = settingKey(chosen);
+      const has = (method: string, s: number, f: number) => stored.final.some((r) => r.method === method && r.seed === s && r.fraction === f);
       for (let s = 0; s < config.seeds; s++) {
         for (const f of fractions) {
-          if (stored.final.some((r) => r.seed === s && r.fraction === f)) continue;
+          if (has("sslca", s, f) && has("lrPixels", s, f)) continue;
           const rows = labelledSubset(y, pool, Math.round(f * n), deriveSeed(ctx.seed, "sslca-mnist labels", s, f), 10);
           const yl = Int32Array.from(rows, (i) => y[i]!);
           const base = { seed: s, fraction: f, labelled: rows.length };
@@ -356,10 +375,12 @@ export const sslcaMnist = defineExperiment({
           const xl = rowsOf(x, rows);
           const cl = rowsOf(codesTrain, rows);
           try {
-            put("lrPixels", probe(xl, yl, xTest, yTest, config));
-            put("lrCodes", probe(cl, yl, codesTest, yTest, config));
-            put("spreadingPixels", accuracyOf(spread(graphs.pixels, rows, stored.spreadingK.pixels), yTest, n));
-            put("spreadingCodes", accuracyOf(spread(graphs.codes, rows, stored.spreadingK.codes), yTest, n));
+            if (!has("lrPixels", s, f)) {
+              put("lrPixels", probe(xl, yl, xTest, yTest, config));
+              put("lrCodes", probe(cl, yl, codesTest, yTest, config));
+              put("spreadingPixels", accuracyOf(spread(graphs.pixels, rows, stored.spreadingK.pixels), yTest, n));
+              put("spreadingCodes", accuracyOf(spread(graphs.codes, rows, stored.spreadingK.codes), yTest, n));
+            }
             const mask = new Uint8Array(n);
             rows.forEach((i) => (mask[i] = 1));
             const model = SemiSupervisedLca.create(sslcaConfig(config, chosen, deriveSeed(ctx.seed, "sslca-mnist sslca", s)));
@@ -425,7 +446,8 @@ async function writeReport(report: RunReport, config: Config, stored: Stored, ch
   const gap = summary("sslca", f0).mean - summary(bb, f0).mean;
   const bv = stored.baselinesValidation;
   const vb = Math.max(bv.lrPixels ?? -1, bv.lrCodes ?? -1, bv["spreading-pixels"] ?? -1, bv["spreading-codes"] ?? -1);
-  const gridBeats = stored.grid.filter((g) => g.validationAccuracy > vb);
+  const gridBeats = stored.grid.filter((g) => !g.diverged && g.validationAccuracy > vb);
+  const diverged = stored.grid.filter((g) => g.diverged);
 
   // ---- headline --------------------------------------------------------------------------------
   report.addSection("Headline");
@@ -436,7 +458,7 @@ async function writeReport(report: RunReport, config: Config, stored: Stored, ch
         `${chosen.labelledPerBatch} labelled per batch) reaches ${formatSeedSummary(summary("sslca", f0))} on the ${config.testSize} test digits; the best baseline, ` +
         `${METHOD_LABELS[bb]}, ${formatSeedSummary(summary(bb, f0))}: ${gap >= 0 ? "+" : ""}${(100 * gap).toFixed(1)} points. Goal (>= best baseline + 3 points): ${gap >= 0.03 ? "met" : "NOT met"}.`,
       `Grid (${stored.grid.length} settings, validation digits, seed 0, ${pct(f0)} labels): ${gridBeats.length} setting(s) beat the best baseline on the validation digits ` +
-        `(${pct(vb)}); best SSLCA setting ${pct(chosen.validationAccuracy)}. ${gridBeats.length === 0 ? "No setting of the grid beats the baselines: the seed's claim that the semi-supervised LCA terms help classification does not reproduce here (table below)." : ""}`,
+        `(${pct(vb)}); best SSLCA setting ${pct(chosen.validationAccuracy)}${diverged.length ? `; ${diverged.length} setting(s) made LCA diverge (${diverged.map(settingKey).join(", ")})` : ""}. ${gridBeats.length === 0 ? "No setting of the grid beats the baselines: the seed's claim that the semi-supervised LCA terms help classification does not reproduce here (table below)." : ""}`,
       `Chosen on ${config.validationSize} validation digits (the last training digits: unlabelled in training, their labels score the grid and the label-spreading k; labelled subsets never include them). ` +
         `Label spreading k: pixels ${stored.spreadingK.pixels}, codes ${stored.spreadingK.codes}. Dictionary: ${config.atoms} atoms, ${stored.dictionaryEnergy.length} epochs of plain LCA ` +
         `(energy per epoch ${stored.dictionaryEnergy.map((v) => v.toFixed(3)).join(", ")}; stops when the change is below ${100 * config.dictionaryTolerance}%).`,
@@ -474,9 +496,9 @@ async function writeReport(report: RunReport, config: Config, stored: Stored, ch
         gamma: g.gamma,
         lambda_e: g.entropyWeight,
         "labelled per batch": g.labelledPerBatch,
-        "validation accuracy (own W)": Number(g.validationAccuracy.toFixed(4)),
-        "vs best baseline (points)": Number((100 * (g.validationAccuracy - vb)).toFixed(1)),
-        "probe on its codes": Number(g.validationProbeAccuracy.toFixed(4)),
+        "validation accuracy (own W)": g.diverged ? "LCA diverged" : Number(g.validationAccuracy.toFixed(4)),
+        "vs best baseline (points)": g.diverged ? "" : Number((100 * (g.validationAccuracy - vb)).toFixed(1)),
+        "probe on its codes": g.diverged ? "" : Number(g.validationProbeAccuracy.toFixed(4)),
         "mean L0": Number(g.testL0.toFixed(1)),
         seconds: Number(g.seconds.toFixed(0)),
         chosen: settingKey(g) === settingKey(chosen) ? "yes" : "",
