@@ -79,7 +79,7 @@ describe.runIf(LONG)("sslca-mnist default run (SPARSEKIT_LONG=1)", () => {
   it("scores a >= 20-setting grid on validation digits and reports the gap to the best baseline at 1% labels", async () => {
     const m = (await runDefault(sslcaMnist)).metrics;
     expect(m.grid.length).toBeGreaterThanOrEqual(20);
-    expect(m.labelledCounts[0]).toBe(80);
+    expect(Math.abs(m.labelledCounts[0] - 80)).toBeLessThanOrEqual(5); // class-balanced rounding
     expect(Number.isFinite(m.gapToBestBaselineAtSmallestFraction)).toBe(true);
     for (const k of METHODS) expect(m.methods[k]["0.01"].runs).toHaveLength(3);
   }, LONG_TIMEOUT_MS);
