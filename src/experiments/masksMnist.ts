@@ -35,7 +35,7 @@ const configSchema = z.strictObject({
   trainSize: z.number().int().min(2).default(8000),
   testSize: z.number().int().min(2).default(2000),
   /** Epochs of joint training of each masked model (and of each baseline's classifier fine-tuning). */
-  epochs: z.number().int().min(1).default(3),
+  epochs: z.number().int().min(1).default(8),
   /** Epochs of pretraining of the shared full-image classifier. */
   pretrainEpochs: z.number().int().min(1).default(10),
   /** Adam learning rate and batch size of the full-image classifier's pretraining. */
