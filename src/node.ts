@@ -17,4 +17,5 @@ export * from "./data/node.js";
 export * from "./report/node.js";
 export * from "./bench/index.js";
 export * from "./experiments/index.js";
+export * from "./sweep/index.js";
 export { runCli } from "./cli/program.js";

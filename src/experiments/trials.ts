@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { nodeStorage } from "../io/nodeStorage.js";
+import { join } from "node:path";
 import { decodeNonFinite, encodeNonFinite, toPlainValue, type PlainValue } from "../report/jsonValue.js";
 import type { RunReport } from "../report/node.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
@@ -83,18 +84,6 @@ export function checkTrials(trials: readonly TrialSpec[], experiment: string): v
   }
 }
 
-/** Writes through a temporary sibling and a rename: readers see the old file or the whole new one. */
-async function writeFileAtomic(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  try {
-    await writeFile(tmp, text);
-    await rename(tmp, file);
-  } finally {
-    await rm(tmp, { force: true });
-  }
-}
-
 /** The part of a trial that identifies it (what a stored result must match). */
 function trialKey(trial: TrialSpec): string {
   return JSON.stringify(encodeTrialValue({ config: trial.config, seed: trial.seed }));
@@ -137,7 +126,7 @@ export async function runGridInProcess<Config, Result>(
       };
       const result = await report.time("trials", () => grid.runTrial(trial, tctx));
       encoded = encodeTrialValue(result);
-      await writeFileAtomic(file, `${JSON.stringify({ key: trialKey(trial), result: encoded })}\n`);
+      await nodeStorage.writeAtomic(file, `${JSON.stringify({ key: trialKey(trial), result: encoded })}\n`);
     }
     results.set(trial.label, decodeTrialValue<Result>(encoded));
   }

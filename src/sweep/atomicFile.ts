@@ -1,20 +1,14 @@
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { readFile } from "node:fs/promises";
+import { nodeStorage } from "../io/nodeStorage.js";
 
 /**
  * Writes `data` to `file` through a temporary sibling and a rename (atomic on POSIX file systems,
  * including NFS and Lustre within one directory), so a reader sees the old file or the complete new
  * one, never a partial write, even when the writer is killed with SIGKILL. Creates the directory.
+ * The file system's own Storage.writeAtomic: sweeps run in Node whatever storage is installed.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, file);
-  } finally {
-    await rm(tmp, { force: true });
-  }
+export function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  return nodeStorage.writeAtomic(file, data);
 }
 
 /** `JSON.stringify(value, null, 2)` written atomically. */
