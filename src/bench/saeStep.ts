@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { timeSteps, type StepTimes } from "./timeSteps.js";
 import { klSparsityPenalty } from "../objectives/klSparsityPenalty.js";
 import { assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
 
@@ -16,7 +17,7 @@ export interface SaeStepOptions {
   seed?: number; // 0
 }
 
-export interface SaeStepResult {
+export interface SaeStepResult extends StepTimes {
   /** tfjs backend the step ran on ("wasm", "cpu", "tensorflow"). */
   backend: string;
   inputSize: number;
@@ -24,31 +25,12 @@ export interface SaeStepResult {
   batchSize: number;
   steps: number;
   warmup: number;
-  /** ms/step of each timed round. */
-  roundsMs: number[];
-  /** Median and minimum over rounds (the minimum is least disturbed by other processes). */
-  msPerStep: number;
-  minMsPerStep: number;
-  /**
-   * Median CPU time of this process per step (user + system, all threads). Less sensitive than
-   * wall-clock time to other processes competing for the cores.
-   */
-  cpuMsPerStep: number;
-  /** Loss before the first and after the last step (sanity: training moves it). */
-  firstLoss: number;
-  lastLoss: number;
 }
 
 /** Hyper-parameters of the step (SPEC.md section 1.2); bench/reference/sae_step.py uses the same. */
 export const SAE_STEP_CONSTANTS = { rho: 0.05, beta: 3, lambda: 1e-4, learningRate: 1e-3, adamEpsilon: 1e-8 } as const;
 
 const WHERE = "timeSaeStep";
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 /**
  * Builds the sparse-autoencoder training step on the current backend:
@@ -125,25 +107,6 @@ export async function timeSaeStep(options: SaeStepOptions = {}): Promise<SaeStep
   await tf.ready();
   const sae = buildSaeStep(o);
   try {
-    let firstLoss = Number.NaN;
-    let lastLoss = Number.NaN;
-    for (let i = 0; i < o.warmup; i++) {
-      lastLoss = sae.step();
-      if (i === 0) firstLoss = lastLoss;
-    }
-    const roundsMs: number[] = [];
-    const cpuMs: number[] = [];
-    for (let r = 0; r < o.rounds; r++) {
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      for (let i = 0; i < o.steps; i++) {
-        lastLoss = sae.step();
-        if (Number.isNaN(firstLoss)) firstLoss = lastLoss;
-      }
-      roundsMs.push((performance.now() - t0) / o.steps);
-      const c = process.cpuUsage(c0);
-      cpuMs.push((c.user + c.system) / 1000 / o.steps);
-    }
     return {
       backend: tf.getBackend(),
       inputSize: o.inputSize,
@@ -151,12 +114,7 @@ export async function timeSaeStep(options: SaeStepOptions = {}): Promise<SaeStep
       batchSize: o.batchSize,
       steps: o.steps,
       warmup: o.warmup,
-      roundsMs,
-      msPerStep: median(roundsMs),
-      minMsPerStep: Math.min(...roundsMs),
-      cpuMsPerStep: median(cpuMs),
-      firstLoss,
-      lastLoss,
+      ...timeSteps(() => sae.step(), o),
     };
   } finally {
     sae.dispose();
