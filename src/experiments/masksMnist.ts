@@ -858,7 +858,7 @@ function addCollapseSection(report: RunReport, stored: readonly StoredRun[], con
         `w = ${r.result.weight}, seed ${r.result.seed}: collapsed by epoch ${collapseAt} (mean(M) ${q.area.toExponential(1)}). At the start the area term's gradient on M was ` +
           `${(q0.areaOnMask / Math.max(q0.crossEntropyOnMask, 1e-30)).toFixed(1)}x the cross-entropy's; at the collapse point ${pctOf(q.gradientPassingFraction)} of the logits are inside the hard sigmoid's ` +
           `sloped band (-2.5, 2.5), so the gradients reaching the logits are ${q.crossEntropyOnLogits.toExponential(1)} (CE) and ${q.areaOnLogits.toExponential(1)} (area) while the CE pulls on M with ${q.crossEntropyOnMask.toExponential(1)}: ` +
-          `the gate's zero slope blocks the CE's pull on the other ${pctOf(1 - q.gradientPassingFraction)} of the pixels, and the mask ${r.result.collapsed ? "was still empty at test time (collapsed)" : "reopened by test time"}.`,
+          `the gate's zero slope blocks the CE's pull on the other ${pctOf(1 - q.gradientPassingFraction)} of the pixels, and at test time mean(M) is ${pctOf(r.result.area)} (${r.result.collapsed ? "below 0.5%: counted as collapsed" : "reopened"}) on ${pctOf(r.result.keptFraction)} of the pixels with M > 0, accuracy ${pctOf(r.result.accuracy)}.`,
       );
     }
   }
