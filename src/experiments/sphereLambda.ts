@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { OVR_REDUCTIONS } from "../objectives/ovrOverlap.js";
-import { deriveSeed } from "../random/index.js";
 import { errorBandChart } from "../report/node.js";
 import { defineExperiment, type TrialSpec } from "./Experiment.js";
-import { runMlpTrial, type MlpTrialResult } from "./mlpTrial.js";
+import type { MlpTrialResult } from "./mlpTrial.js";
+import { runSphereTrial } from "./sphereTrial.js";
 import { formatSeedSummary, summarizeSeeds } from "./seedStatistics.js";
 import { seedTrend } from "./seedTrend.js";
-import { partitionGrid, sphereSplit } from "./sphereSplit.js";
+import { partitionGrid } from "./sphereSplit.js";
 
 const configSchema = z.strictObject({
   /** OVR weights swept; 0 = no penalty (drawn one decade left of the smallest positive value on the log axis). */
@@ -62,38 +62,11 @@ export const sphereLambda = defineExperiment({
     async runTrial(trial, ctx): Promise<SphereLambdaTrialResult> {
       const c = trial.config as unknown as TrialConfig;
       const s = c.replicate;
-      const cpu0 = process.cpuUsage();
-      const split = sphereSplit({
-        partitions: c.partitions,
-        trainSize: c.trainSize,
-        testSize: c.testSize,
-        classes: c.classes,
-        seed: deriveSeed(trial.seed, "sphere-data", c.partitions, s),
-      });
-      try {
-        // Same data, initial weights and batch order for every lambda of a seed: paired comparisons.
-        const r = await runMlpTrial({
-          train: split.train,
-          test: split.test,
-          hiddenSizes: [c.width],
-          initSeed: deriveSeed(trial.seed, "init", s, c.width),
-          trainSeed: deriveSeed(trial.seed, "train", s),
-          epochs: c.epochs,
-          batchSize: c.batchSize,
-          learningRate: c.learningRate,
-          ...(c.lambda > 0 ? { penalty: { objective: "ovr", weight: c.lambda, options: { reduction: c.ovrReduction } } } : {}),
-          checkpointDir: ctx.checkpointDir,
-          resume: ctx.resume,
-          ...(ctx.trainCallbacks ? { callbacks: ctx.trainCallbacks } : {}),
-        });
-        ctx.log(
-          `sphere-lambda seed ${s}, lambda ${c.lambda}: test acc ${r.testAccuracy.toFixed(3)}, zeros ${r.fractionZeros.toFixed(3)}, hoyer ${r.hoyer.toFixed(3)}, dead ${r.deadFraction.toFixed(3)}${r.diverged ? " (diverged)" : ""}`,
-        );
-        const cpu = process.cpuUsage(cpu0);
-        return { ...r, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
-      } finally {
-        split.dispose();
-      }
+      const r = await runSphereTrial(c, trial.seed, ctx, c.lambda > 0 ? { objective: "ovr", weight: c.lambda, options: { reduction: c.ovrReduction } } : undefined);
+      ctx.log(
+        `sphere-lambda seed ${s}, lambda ${c.lambda}: test acc ${r.testAccuracy.toFixed(3)}, zeros ${r.fractionZeros.toFixed(3)}, hoyer ${r.hoyer.toFixed(3)}, dead ${r.deadFraction.toFixed(3)}${r.diverged ? " (diverged)" : ""}`,
+      );
+      return r;
     },
     async reduce(config: Config, trials, ctx, report) {
     const lambdas = [...config.lambdas].sort((a, b) => a - b);

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { deriveSeed } from "../random/index.js";
 import { errorBandChart } from "../report/node.js";
 import { defineExperiment, type TrialSpec } from "./Experiment.js";
-import { runMlpTrial, type MlpTrialResult } from "./mlpTrial.js";
+import type { MlpTrialResult } from "./mlpTrial.js";
+import { runSphereTrial } from "./sphereTrial.js";
 import { formatSeedSummary, summarizeSeeds } from "./seedStatistics.js";
 import { seedTrend, type SeedTrend } from "./seedTrend.js";
-import { partitionGrid, sphereSplit } from "./sphereSplit.js";
+import { partitionGrid } from "./sphereSplit.js";
 
 const configSchema = z.strictObject({
   /** Hidden units of the single ReLU layer. */
@@ -74,36 +74,11 @@ export const sphereWidth = defineExperiment({
     async runTrial(trial, ctx): Promise<SphereWidthTrialResult> {
       const c = trial.config as unknown as TrialConfig;
       const s = c.replicate;
-      const cpu0 = process.cpuUsage();
-      const split = sphereSplit({
-        partitions: c.partitions,
-        trainSize: c.trainSize,
-        testSize: c.testSize,
-        classes: c.classes,
-        seed: deriveSeed(trial.seed, "sphere-data", c.partitions, s),
-      });
-      try {
-        const r = await runMlpTrial({
-          train: split.train,
-          test: split.test,
-          hiddenSizes: [c.width],
-          initSeed: deriveSeed(trial.seed, "init", s, c.width),
-          trainSeed: deriveSeed(trial.seed, "train", s),
-          epochs: c.epochs,
-          batchSize: c.batchSize,
-          learningRate: c.learningRate,
-          checkpointDir: ctx.checkpointDir,
-          resume: ctx.resume,
-          ...(ctx.trainCallbacks ? { callbacks: ctx.trainCallbacks } : {}),
-        });
-        ctx.log(
-          `sphere-width: partitions ${c.partitions}, width ${c.width}, seed ${s}: test acc ${r.testAccuracy.toFixed(3)}, zeros ${r.fractionZeros.toFixed(3)}, hoyer ${r.hoyer.toFixed(3)}${r.diverged ? " (diverged)" : ""}`,
-        );
-        const cpu = process.cpuUsage(cpu0);
-        return { ...r, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
-      } finally {
-        split.dispose();
-      }
+      const r = await runSphereTrial(c, trial.seed, ctx, undefined);
+      ctx.log(
+        `sphere-width: partitions ${c.partitions}, width ${c.width}, seed ${s}: test acc ${r.testAccuracy.toFixed(3)}, zeros ${r.fractionZeros.toFixed(3)}, hoyer ${r.hoyer.toFixed(3)}${r.diverged ? " (diverged)" : ""}`,
+      );
+      return r;
     },
     async reduce(config: Config, trials, _ctx, report) {
     const widthsX = config.widths.map((w) => Math.log2(w));
