@@ -38,10 +38,19 @@ async function stepCounter(page: Page): Promise<number> {
   return Number(await page.textContent('[data-testid="step"]'));
 }
 
-/** Clicks start and waits until the on-page step counter reaches `steps`, then pauses. */
-async function trainUntil(page: Page, steps: number, timeoutMs: number): Promise<void> {
+/**
+ * Clicks start and waits until the on-page step counter reaches `steps` and at least `readouts`
+ * loss readouts were taken (a fast machine reaches the steps between two readouts), then pauses.
+ */
+async function trainUntil(page: Page, steps: number, timeoutMs: number, readouts = 0): Promise<void> {
   await page.click('[data-testid="start"]');
-  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="step"]')?.textContent) >= n, steps, { timeout: timeoutMs, polling: 200 });
+  await page.waitForFunction(
+    ([n, r]) =>
+      Number(document.querySelector('[data-testid="step"]')?.textContent) >= n &&
+      (window as unknown as { sparsekit: { playground: { history: unknown[] } } }).sparsekit.playground.history.length >= r,
+    [steps, readouts] as const,
+    { timeout: timeoutMs, polling: 200 },
+  );
   await page.click('[data-testid="pause"]');
   await page.waitForFunction(() => !(document.querySelector('[data-testid="start"]') as HTMLButtonElement).disabled);
 }
@@ -117,7 +126,7 @@ describe.skipIf(!chromiumPresent)("playground in headless Chromium", () => {
         expect(await stepCounter(page)).toBe(0);
         await trainUntil(page, 20, 40_000);
         const early = await state(page);
-        await trainUntil(page, 110, 60_000);
+        await trainUntil(page, 110, 60_000, 6);
         const late = await state(page);
         expect(await stepCounter(page)).toBeGreaterThanOrEqual(110);
         expect(late.step).toBeGreaterThan(early.step);
