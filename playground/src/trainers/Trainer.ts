@@ -1,4 +1,3 @@
-import type * as tf from "@tensorflow/tfjs";
 import type { ParamValues } from "../params.js";
 
 /** Numbers read back from the backend for the display (every few steps, never every step). */
@@ -49,13 +48,6 @@ export interface Trainer {
   dispose(): void;
 }
 
-/** Terms kept from a step, read back later. */
-export async function readTerms(terms: Record<string, tf.Scalar> | undefined): Promise<Record<string, number>> {
-  if (!terms) return {};
-  const names = Object.keys(terms);
-  const values = await Promise.all(names.map((k) => terms[k].data()));
-  return Object.fromEntries(names.map((k, i) => [k, values[i][0]]));
-}
 
 export function sumTerms(terms: Record<string, number>): number {
   return Object.values(terms).reduce((a, b) => a + b, 0);

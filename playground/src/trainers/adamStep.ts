@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { DEFAULT_VALUE_CHECK_EVERY, withoutValueChecks } from "../core.js";
+import { KeptTerms } from "./keptTerms.js";
 
 /**
  * Adam on a set of variables, minimising the sum of named cost terms. No value is read back:
@@ -9,7 +10,7 @@ import { DEFAULT_VALUE_CHECK_EVERY, withoutValueChecks } from "../core.js";
  */
 export class AdamStep {
   private optimizer: tf.AdamOptimizer;
-  private kept: Record<string, tf.Scalar> | undefined;
+  private readonly kept = new KeptTerms();
 
   constructor(private learningRate: number) {
     this.optimizer = tf.train.adam(learningRate);
@@ -35,10 +36,7 @@ export class AdamStep {
     this.optimizer.minimize(
       () => {
         const t = terms();
-        if (keep) {
-          this.dropKept();
-          this.kept = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, tf.keep(v)]));
-        }
+        if (keep) this.kept.keep(t);
         const values = Object.values(t);
         // A fresh tensor: minimize disposes what it gets back, and the terms may be kept.
         return (values.length === 1 ? tf.clone(values[0]) : tf.addN(values)) as tf.Scalar;
@@ -48,20 +46,13 @@ export class AdamStep {
     );
   }
 
-  /** The terms of the last step that kept them (the caller disposes them), or undefined. */
-  takeTerms(): Record<string, tf.Scalar> | undefined {
-    const t = this.kept;
-    this.kept = undefined;
-    return t;
-  }
-
-  private dropKept(): void {
-    if (this.kept) tf.dispose(Object.values(this.kept));
-    this.kept = undefined;
+  /** Values of the terms of the last step that kept them ({} if none since the last read). */
+  readTerms(): Promise<Record<string, number>> {
+    return this.kept.read();
   }
 
   dispose(): void {
-    this.dropKept();
+    this.kept.dispose();
     this.optimizer.dispose();
   }
 }

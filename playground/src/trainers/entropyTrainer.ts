@@ -5,7 +5,7 @@ import type { ParamValues } from "../params.js";
 import { choiceValue, numberValue } from "../settings.js";
 import { AdamStep } from "./adamStep.js";
 import { Minibatches } from "./minibatches.js";
-import { readTerms, sumTerms, type ImageTiles, type Readout, type Trainer } from "./Trainer.js";
+import { sumTerms, type ImageTiles, type Readout, type Trainer } from "./Trainer.js";
 
 /** EntropyClusterer (784-256-256-N MLP, batch entropy, no consistency term) on unlabelled digits. */
 export class EntropyTrainer implements Trainer {
@@ -61,9 +61,7 @@ export class EntropyTrainer implements Trainer {
   }
 
   async readout(): Promise<Readout> {
-    const kept = this.adam.takeTerms();
-    const terms = await readTerms(kept);
-    if (kept) tf.dispose(Object.values(kept));
+    const terms = await this.adam.readTerms();
     const q = this.model.probabilities(this.data.test);
     const [ids, confidence] = tf.tidy(() => [tf.argMax(q, 1), tf.max(q, 1)]);
     q.dispose();

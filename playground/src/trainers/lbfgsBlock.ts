@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { createLbfgsMemory, minimizeLbfgs, withoutValueChecks } from "../core.js";
+import { KeptTerms } from "./keptTerms.js";
 
 /** L-BFGS iterations run per training step of the page (one animation-frame slice stays short). */
 export const LBFGS_ITERATIONS_PER_STEP = 5;
@@ -11,7 +12,7 @@ export const LBFGS_ITERATIONS_PER_STEP = 5;
  * between blocks without restarting the quasi-Newton path.
  */
 export class LbfgsBlock {
-  private kept: Record<string, tf.Scalar> | undefined;
+  private readonly kept = new KeptTerms();
   private readonly memory = createLbfgsMemory();
   /** L-BFGS iterations done; stays put once a block converges or its line search fails. */
   iterations = 0;
@@ -28,25 +29,15 @@ export class LbfgsBlock {
       // no longer move ends the run.
       if (result.reason === "gradientTolerance" || result.iterations === 0) this.converged = true;
     }
-    if (keep) {
-      this.dropKept();
-      this.kept = tf.tidy(() => Object.fromEntries(Object.entries(terms()).map(([k, v]) => [k, tf.keep(v)])));
-    }
+    if (keep) tf.tidy(() => this.kept.keep(terms()));
   }
 
-  /** The terms after the last step that kept them (the caller disposes them), or undefined. */
-  takeTerms(): Record<string, tf.Scalar> | undefined {
-    const t = this.kept;
-    this.kept = undefined;
-    return t;
-  }
-
-  private dropKept(): void {
-    if (this.kept) tf.dispose(Object.values(this.kept));
-    this.kept = undefined;
+  /** Values of the terms after the last step that kept them ({} if none since the last read). */
+  readTerms(): Promise<Record<string, number>> {
+    return this.kept.read();
   }
 
   dispose(): void {
-    this.dropKept();
+    this.kept.dispose();
   }
 }

@@ -5,7 +5,7 @@ import type { ParamValues } from "../params.js";
 import { choiceValue, numberValue } from "../settings.js";
 import { AdamStep } from "./adamStep.js";
 import { Minibatches } from "./minibatches.js";
-import { readTerms, sumTerms, type ImageTiles, type Readout, type Trainer } from "./Trainer.js";
+import { sumTerms, type ImageTiles, type Readout, type Trainer } from "./Trainer.js";
 
 /** Digits whose masks are drawn. */
 const SHOWN = 24;
@@ -86,9 +86,7 @@ export class MaskTrainer implements Trainer {
   }
 
   async readout(): Promise<Readout> {
-    const kept = this.adam.takeTerms();
-    const terms = await readTerms(kept);
-    if (kept) tf.dispose(Object.values(kept));
+    const terms = await this.adam.readTerms();
     const [pred, masks] = tf.tidy(() => {
       const out = this.model.forward(this.data.test, { training: false });
       return [tf.argMax(out.logits, 1), out.mask];

@@ -6,7 +6,7 @@ import { numberValue } from "../settings.js";
 import { AdamStep } from "./adamStep.js";
 import { codeMetricLabels, codeMetrics, rowsAsTiles } from "./codeMetrics.js";
 import { Minibatches } from "./minibatches.js";
-import { readTerms, sumTerms, type ImageTiles, type Readout, type Trainer } from "./Trainer.js";
+import { sumTerms, type ImageTiles, type Readout, type Trainer } from "./Trainer.js";
 
 /** 784-K-10 ReLU Mlp with cross-entropy + λ OVR(H) (reduction sum), Adam on minibatches. */
 export class OvrMlpTrainer implements Trainer {
@@ -46,9 +46,7 @@ export class OvrMlpTrainer implements Trainer {
   }
 
   async readout(): Promise<Readout> {
-    const kept = this.adam.takeTerms();
-    const terms = await readTerms(kept);
-    if (kept) tf.dispose(Object.values(kept));
+    const terms = await this.adam.readTerms();
     const codes = this.model.hiddenCodes(this.data.test);
     try {
       const { metrics, values } = await codeMetrics(codes, 0);

@@ -7,7 +7,7 @@ import { AdamStep } from "./adamStep.js";
 import { LbfgsBlock } from "./lbfgsBlock.js";
 import { codeMetricLabels, codeMetrics, rowsAsTiles } from "./codeMetrics.js";
 import { Minibatches } from "./minibatches.js";
-import { readTerms, sumTerms, type ImageTiles, type Readout, type Trainer } from "./Trainer.js";
+import { sumTerms, type ImageTiles, type Readout, type Trainer } from "./Trainer.js";
 
 /** Sigmoid codes count as active above this (the reports' activeThreshold). */
 const ACTIVE = 0.1;
@@ -90,9 +90,7 @@ export class SaeTrainer implements Trainer {
   }
 
   async readout(): Promise<Readout> {
-    const kept = (this.lbfgs ?? this.adam)!.takeTerms();
-    const terms = await readTerms(kept);
-    if (kept) tf.dispose(Object.values(kept));
+    const terms = await (this.lbfgs ?? this.adam)!.readTerms();
     const codes = this.model.encode(this.data.test);
     try {
       const { metrics, values } = await codeMetrics(codes, ACTIVE);

@@ -6,7 +6,7 @@ import { choiceValue, numberValue } from "../settings.js";
 import { AdamStep } from "./adamStep.js";
 import { codeMetricLabels, codeMetrics, rowsAsTiles } from "./codeMetrics.js";
 import { Minibatches } from "./minibatches.js";
-import { readTerms, sumTerms, type ImageTiles, type Readout, type Trainer } from "./Trainer.js";
+import { sumTerms, type ImageTiles, type Readout, type Trainer } from "./Trainer.js";
 
 /** Tied dense SaturatingAutoencoder (linear decoder) on MNIST, Adam on minibatches, masking noise. */
 export class SataeTrainer implements Trainer {
@@ -58,9 +58,7 @@ export class SataeTrainer implements Trainer {
   }
 
   async readout(): Promise<Readout> {
-    const kept = this.adam.takeTerms();
-    const terms = await readTerms(kept);
-    if (kept) tf.dispose(Object.values(kept));
+    const terms = await this.adam.readTerms();
     const codes = this.model.encode(this.data.test);
     try {
       const { metrics, values } = await codeMetrics(codes, 0);

@@ -1,8 +1,8 @@
 import { relative } from "node:path";
 import { Command, Option } from "commander";
-import { experimentRegistry, getExperiment, runExperiment } from "../../experiments/index.js";
+import { experimentRegistry, runExperiment } from "../../experiments/index.js";
 import type { CliIO } from "../io.js";
-import { readJsonFile } from "../readJsonFile.js";
+import { experimentArgument } from "../experimentArgument.js";
 import { UsageError } from "../UsageError.js";
 
 function nonNegativeInteger(flag: string, min = 0) {
@@ -26,20 +26,7 @@ export function runCommand(io: CliIO): Command {
     .option("--resume", "continue the interrupted run in --out from its checkpoints", false)
     .addOption(new Option("--progress <mode>", "progress display").choices(["auto", "bar", "log", "none"]).default("auto"))
     .action(async (name: string, flags) => {
-      let experiment;
-      try {
-        experiment = getExperiment(name);
-      } catch (e) {
-        throw new UsageError((e as Error).message);
-      }
-      let config: Record<string, unknown> | undefined;
-      if (flags.config !== undefined) {
-        const data = await readJsonFile(String(flags.config), "config file");
-        if (data === null || typeof data !== "object" || Array.isArray(data)) {
-          throw new UsageError(`config file '${flags.config}' must hold a JSON object of config values`);
-        }
-        config = data as Record<string, unknown>;
-      }
+      const { experiment, config } = await experimentArgument(name, flags.config);
       const overrides: Record<string, unknown> = {};
       if (flags.epochs !== undefined) {
         if (!("epochs" in experiment.configSchema.shape)) throw new UsageError(`experiment '${name}' has no 'epochs' setting`);

@@ -1,7 +1,7 @@
 import { relative, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { Command, Option } from "commander";
-import { experimentRegistry, getExperiment } from "../../experiments/index.js";
+import { experimentRegistry } from "../../experiments/index.js";
 import {
   backendOption,
   collectSweep,
@@ -21,7 +21,7 @@ import {
 } from "../../sweep/index.js";
 import { CommandExit } from "../CommandExit.js";
 import type { CliIO } from "../io.js";
-import { readJsonFile } from "../readJsonFile.js";
+import { experimentArgument } from "../experimentArgument.js";
 import { UsageError } from "../UsageError.js";
 
 function integer(flag: string, min: number) {
@@ -76,20 +76,7 @@ export function sweepCommand(io: CliIO): Command {
     .option("--dry-run", "slurm/k8s: write the script or manifest, submit nothing", false)
     .option("--partial", "exit 0 even when some trials have no result (they are listed in the report)", false)
     .action(async (name: string, flags) => {
-      let experiment;
-      try {
-        experiment = getExperiment(name);
-      } catch (e) {
-        throw new UsageError((e as Error).message);
-      }
-      let config: Record<string, unknown> | undefined;
-      if (flags.config !== undefined) {
-        const data = await readJsonFile(String(flags.config), "config file");
-        if (data === null || typeof data !== "object" || Array.isArray(data)) {
-          throw new UsageError(`config file '${flags.config}' must hold a JSON object of config values`);
-        }
-        config = data as Record<string, unknown>;
-      }
+      const { experiment, config } = await experimentArgument(name, flags.config);
       if (flags.out === undefined) throw new UsageError("required option '--out <dir>' not specified");
       const dir = resolve(String(flags.out));
       const backend = backendOption(tf.getBackend());
