@@ -11,12 +11,12 @@ export const chromiumPresent = existsSync(CHROMIUM);
  * Headless Debian Chromium with WebGL2 through SwiftShader (a software GPU) and none of the
  * background network traffic this closed machine refuses.
  */
-export async function launchChromium(options: { webgl?: boolean } = {}): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+export async function launchChromium(options: { webgl?: boolean; viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const userDataDir = await mkdtemp(join(tmpdir(), "chromium-profile-"));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    viewport: { width: 1300, height: 900 },
+    viewport: options.viewport ?? { width: 1300, height: 900 },
     args: [
       "--no-sandbox",
       ...(options.webgl === false ? ["--disable-gpu"] : ["--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist"]),

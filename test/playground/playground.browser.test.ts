@@ -1,16 +1,13 @@
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MODELS } from "../../playground/src/catalog.js";
-import { serveStatic } from "./staticServer.js";
+import { chromiumPresent, CHROMIUM, launchChromium } from "../helpers/chromium.js";
+import { serveDirectory, type StaticServer } from "../helpers/staticServer.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const chromiumPresent = existsSync(CHROMIUM);
 if (!chromiumPresent) {
   console.warn(`playground browser test skipped: ${CHROMIUM} is absent (install Debian's chromium package to run it).`);
 }
@@ -72,38 +69,22 @@ async function canvasSpread(page: Page): Promise<{ width: number; height: number
 }
 
 describe.skipIf(!chromiumPresent)("playground in headless Chromium", () => {
-  let server: Awaited<ReturnType<typeof serveStatic>>;
+  let server: StaticServer;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
   let context: BrowserContext;
-  let userDataDir: string;
   const problems: string[] = [];
   const rates: Record<string, number> = {};
 
   beforeAll(async () => {
     await build({ configFile: join(playgroundDir, "vite.config.ts"), logLevel: "warn" });
-    server = await serveStatic(distDir);
-    userDataDir = await mkdtemp(join(tmpdir(), "chromium-profile-"));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 1000 },
-      // WebGL2 through SwiftShader (a software GPU) in headless Chromium.
-      args: [
-        "--no-sandbox",
-        "--use-angle=swiftshader",
-        "--enable-unsafe-swiftshader",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    server = await serveDirectory(distDir);
+    browser = await launchChromium({ webgl: true, viewport: { width: 1400, height: 1000 } });
+    context = browser.context;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.close();
-    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
     if (Object.keys(rates).length) console.log(`playground steps/s (sae-patches, headless Chromium): ${JSON.stringify(rates)}`);
   });
 

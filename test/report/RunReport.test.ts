@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs";
-import { chromium } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { barChart } from "../../src/report/barChart.js";
 import { errorBandChart } from "../../src/report/errorBandChart.js";
@@ -17,12 +16,10 @@ import { reconstructionGrid } from "../../src/report/reconstructionGrid.js";
 import { RunReport, type RunReportFiles } from "../../src/report/RunReport.js";
 import { scatterChart } from "../../src/report/scatterChart.js";
 import { SparsekitError } from "../../src/validation/SparsekitError.js";
-import { launchChromium } from "../helpers/chromium.js";
+import { chromiumPresent, CHROMIUM, launchChromium } from "../helpers/chromium.js";
 import { decodePng, rgbAt } from "./pngTestUtils.js";
 import { expectRenderableSvg } from "./svgAssertions.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const chromiumPresent = existsSync(CHROMIUM);
 if (!chromiumPresent) {
   console.warn(`RunReport browser test skipped: ${CHROMIUM} is absent (install Debian's chromium package to run it).`);
 }
@@ -191,21 +188,8 @@ describe("RunReport", () => {
   });
 
   it.skipIf(!chromiumPresent)("renders in headless Chromium from file:// with every figure visible", async () => {
-    const userDataDir = await mkdtemp(join(tmpdir(), "chromium-profile-"));
-    const context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1100, height: 900 },
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launchChromium({ webgl: false, viewport: { width: 1100, height: 900 } });
+    const context = browser.context;
     try {
       const page = await context.newPage();
       const requested: string[] = [];
@@ -247,8 +231,7 @@ describe("RunReport", () => {
       expect(requested.every((u) => u.startsWith("file://")), requested.join(", ")).toBe(true);
       expect(problems).toEqual([]);
     } finally {
-      await context.close();
-      await rm(userDataDir, { recursive: true, force: true });
+      await browser.close();
     }
   });
 });
