@@ -1,3 +1,5 @@
+import * as tf from "@tensorflow/tfjs";
+
 /**
  * What the backend layer needs from the platform and cannot get in a platform-neutral way.
  * `sparsekit/node` installs the Node answers (tfjs-node import, wasm binary folder, process.env,
@@ -26,9 +28,9 @@ export function backendPlatform(): BackendPlatform {
   return platform;
 }
 
-/** True in a web page or worker (tfjs's own detection). */
+/** True in a web page or worker (tfjs's own IS_BROWSER flag). */
 export function isBrowser(): boolean {
-  return typeof window !== "undefined" || (typeof self !== "undefined" && typeof (self as { importScripts?: unknown }).importScripts === "function");
+  return tf.env().getBool("IS_BROWSER");
 }
 
 export function platformCores(): number {

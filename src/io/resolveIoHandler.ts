@@ -2,6 +2,11 @@ import * as tf from "@tensorflow/tfjs";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { directoryHandler } from "./modelDirectory.js";
 
+/** "scheme://…": a tfjs URL (indexeddb://, downloads://, file://, http://), not a plain path. */
+export function isTfjsUrl(target: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(target);
+}
+
 /**
  * Where a model goes or comes from: a tfjs IO handler, a tfjs URL ("indexeddb://name",
  * "localstorage://name", "downloads://name", "http(s)://…/model.json", "file://dir" in Node),
@@ -14,7 +19,7 @@ export function resolveIoHandler(target: unknown, mode: "save" | "load", where: 
   if (typeof target !== "string" || target === "") {
     throw new SparsekitError(`${where}: argument 'target' must be a directory path, a tfjs URL (e.g. "indexeddb://name") or a tf.io.IOHandler, got ${target === null ? "null" : typeof target}.`);
   }
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return directoryHandler(target);
+  if (!isTfjsUrl(target)) return directoryHandler(target);
   const handlers = mode === "save" ? tf.io.getSaveHandlers(target) : tf.io.getLoadHandlers(target);
   if (handlers.length === 0) {
     const scheme = target.slice(0, target.indexOf("://") + 3);

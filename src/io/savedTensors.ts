@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { SparsekitError } from "../validation/SparsekitError.js";
-import { resolveIoHandler } from "./resolveIoHandler.js";
+import { isTfjsUrl, resolveIoHandler } from "./resolveIoHandler.js";
 import { getStorage, hasStorage } from "./storage.js";
 import { loadTensorMap, TENSOR_MAP_FORMAT } from "./tensorMap.js";
 
@@ -19,8 +19,6 @@ export interface LoadedTensors {
   /** Owned by the caller (dispose them). */
   tensors: Record<string, tf.Tensor>;
 }
-
-const URL_RE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /**
  * Saves named tensors and JSON metadata as a standard tfjs model.json + weights, through any
@@ -74,7 +72,7 @@ async function readArtifacts(target: string | tf.io.IOHandler, where: string): P
 
 /** A directory in the tensor-map layout of sparsekit 0.1, or undefined when `dir` is not one. */
 async function readLegacy(dir: string, where: string): Promise<LoadedTensors | undefined> {
-  if (!hasStorage() || URL_RE.test(dir) || dir.endsWith(".json")) return undefined;
+  if (!hasStorage() || isTfjsUrl(dir) || dir.endsWith(".json")) return undefined;
   const storage = getStorage(where);
   for (const stem of LEGACY_STEMS) {
     let head: { format?: unknown };
