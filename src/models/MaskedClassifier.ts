@@ -745,6 +745,8 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
     assertNumberOption(seed, where, "seed", { integer: true, min: 0 });
 
     let pretrainHistory: TrainHistory | undefined;
+    // Checkpoint paths (pretraining, the dual variables) live in the installed storage.
+    const storage = options.checkpoint ? getStorage("MaskedClassifier.fit") : undefined;
     if (pretrainEpochs > 0) {
       pretrainHistory = await this.pretrainClassifier(
         { x, y },
@@ -753,7 +755,7 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
           batchSize: options.batchSize ?? 128,
           learningRate: lr,
           seed: deriveSeed(seed, "pretrain"),
-          ...(options.checkpoint ? { checkpoint: { ...options.checkpoint, dir: getStorage("MaskedClassifier.fit").join(options.checkpoint.dir, "pretrain") } } : {}),
+          ...(options.checkpoint ? { checkpoint: { ...options.checkpoint, dir: storage!.join(options.checkpoint.dir, "pretrain") } } : {}),
           ...(options.resume !== undefined ? { resume: options.resume } : {}),
           progress: options.progress ?? "none",
         },
@@ -762,11 +764,11 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
 
     // Dual variable: per-epoch states saved beside the checkpoints, restored lazily at the first
     // step (whose epoch tells which checkpoint the trainer resumed from).
-    const budgetFile = options.checkpoint ? getStorage("MaskedClassifier.fit").join(options.checkpoint.dir, BUDGET_FILE) : undefined;
+    const budgetFile = options.checkpoint ? storage!.join(options.checkpoint.dir, BUDGET_FILE) : undefined;
     let savedStates: Record<string, BudgetConstraintState> = {};
     if (budget && budgetFile && options.resume) {
       try {
-        savedStates = JSON.parse(await getStorage("MaskedClassifier.fit").readText(budgetFile)) as Record<string, BudgetConstraintState>;
+        savedStates = JSON.parse(await storage!.readText(budgetFile)) as Record<string, BudgetConstraintState>;
       } catch {
         savedStates = {};
       }
