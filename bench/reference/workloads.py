@@ -10,7 +10,7 @@ input batch, and the loss read back each step (.item()). Run one workload per pr
 `--threads N` sets OMP/OPENBLAS/MKL_NUM_THREADS before torch is imported (torch.set_num_threads
 alone does not stop OpenBLAS's own pool); `--threads default` leaves everything as installed.
 Prints one JSON object on stdout: ms/step per round (median, min), CPU ms/step, the threads torch
-actually used (torch.get_num_threads()), the BLAS library and the peak RSS of the process.
+actually used (torch.get_num_threads() and the OpenBLAS pool's threads), the BLAS library and the peak RSS of the process.
 """
 import argparse
 import json
@@ -340,6 +340,25 @@ def blas_info():
     return info
 
 
+def blas_threads():
+    """Threads of the loaded OpenBLAS pool (openblas_get_num_threads), or None: torch.get_num_threads()
+    does not see it, and with --threads default it is what the row really uses."""
+    import ctypes
+    try:
+        with open("/proc/self/maps") as f:
+            libs = sorted({line.split()[-1] for line in f if "openblas" in line.lower() and "/" in line})
+    except OSError:
+        return None
+    for lib in libs:
+        try:
+            fn = ctypes.CDLL(lib).openblas_get_num_threads
+        except (OSError, AttributeError):
+            continue
+        fn.restype = ctypes.c_int
+        return int(fn())
+    return None
+
+
 def main():
     global torch, F
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -375,6 +394,7 @@ def main():
         "label": f"{args.threads} thread{'s' if args.threads != '1' else ''}" if args.threads != "default" else "default threads",
         "requested_threads": args.threads,
         "torch_threads": torch.get_num_threads(),
+        "blas_threads": blas_threads(),
         "blas": blas_info(),
         "torch_version": torch.__version__,
         "python_version": platform.python_version(),

@@ -20,7 +20,9 @@ export {
 export { WORKLOADS, WORKLOAD_NAMES, getWorkload, type Workload, type WorkloadSize, type WorkloadInstance } from "./workloads.js";
 export {
   runBenchmarkSuite,
+  formatBounds,
   formatSuiteTable,
+  pytorchThreadsLabel,
   parseWorkloadReferenceOutput,
   workloadReferencePath,
   runWorkloadReference,
@@ -31,3 +33,7 @@ export {
 } from "./suite.js";
 export { runWorkloadHere, type SparsekitWorkloadRun, type RunWorkloadArgs } from "./runWorkload.js";
 export { timeSteps, type StepSchedule, type StepTimes } from "./timeSteps.js";
+export { kernelFlops, profileStep, type KernelShare, type StepProfile } from "./kernelProfile.js";
+export { measureMachinePeaks, type MachinePeaks } from "./machinePeaks.js";
+export { stepBound, type StepBound } from "./stepBound.js";
+export { measureWasmSimdPeak, wasmSimdPeakModule } from "./wasmSimdPeak.js";

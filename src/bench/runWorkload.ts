@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { backendInfo, initBackend, type BackendRequest } from "../backend/node.js";
+import { profileStep, type StepProfile } from "./kernelProfile.js";
 import { timeSteps, type StepSchedule, type StepTimes } from "./timeSteps.js";
 import { getWorkload, type WorkloadSize } from "./workloads.js";
 
@@ -11,6 +12,8 @@ export interface SparsekitWorkloadRun extends StepTimes {
   peakRssMb: number;
   /** Tensors left behind after dispose (should be 0). */
   leakedTensors: number;
+  /** One more step under tf.profile: time and rate per kernel. */
+  profile: StepProfile;
 }
 
 export interface RunWorkloadArgs extends StepSchedule {
@@ -28,8 +31,10 @@ export async function runWorkloadHere(args: RunWorkloadArgs): Promise<SparsekitW
   const before = tf.memory().numTensors;
   const instance = w.build(args.size, args.seed ?? 0);
   let times: StepTimes;
+  let profile: StepProfile;
   try {
     times = timeSteps(() => instance.step(), args);
+    profile = await profileStep(() => instance.step());
   } finally {
     instance.dispose();
   }
@@ -39,5 +44,6 @@ export async function runWorkloadHere(args: RunWorkloadArgs): Promise<SparsekitW
     threads: info.threads,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     leakedTensors: tf.memory().numTensors - before,
+    profile,
   };
 }

@@ -6,7 +6,10 @@ import { fileURLToPath } from "node:url";
 import type { BackendRequest } from "../backend/node.js";
 import { packageRoot } from "../io/packageRoot.js";
 import { SparsekitError } from "../validation/index.js";
+import { initBackend } from "../backend/node.js";
+import { measureMachinePeaks, type MachinePeaks } from "./machinePeaks.js";
 import { findPython, torchVersion } from "./pytorchReference.js";
+import { stepBound, type StepBound } from "./stepBound.js";
 import { runWorkloadHere, type RunWorkloadArgs, type SparsekitWorkloadRun } from "./runWorkload.js";
 import type { StepSchedule, StepTimes } from "./timeSteps.js";
 import { WORKLOADS, WORKLOAD_NAMES, getWorkload, type WorkloadSize } from "./workloads.js";
@@ -15,8 +18,10 @@ import { WORKLOADS, WORKLOAD_NAMES, getWorkload, type WorkloadSize } from "./wor
 export interface PytorchWorkloadRun extends StepTimes {
   /** "1" or "default", as passed to --threads. */
   requestedThreads: string;
-  /** torch.get_num_threads() during the run: the label of the table row. */
+  /** torch.get_num_threads() during the run. */
   torchThreads: number;
+  /** Threads of the OpenBLAS pool torch's products run on (null: not OpenBLAS); torch does not count them. */
+  blasThreads: number | null;
   peakRssMb: number;
   torchVersion: string;
   blas: string;
@@ -35,6 +40,8 @@ export interface SuiteRow {
   ratioDefault: number | null;
   /** The same on CPU time per step against PyTorch on one thread. */
   cpuRatioOneThread: number | null;
+  /** What the step would cost with its products at the wasm SIMD ceiling (null: no products or no peaks). */
+  bound: StepBound | null;
 }
 
 export interface SuiteReport {
@@ -47,6 +54,8 @@ export interface SuiteReport {
   python: string;
   /** Why the PyTorch side did not run (null when it did). */
   pytorchSkipped: string | null;
+  /** The machine's measured arithmetic peaks (null when disabled). */
+  peaks: MachinePeaks | null;
   rows: SuiteRow[];
 }
 
@@ -64,6 +73,8 @@ export interface SuiteOptions extends Partial<StepSchedule> {
    * workload). `false` runs in this process (tests; peak RSS is then the whole process's).
    */
   isolate?: boolean;
+  /** Measure the machine's peaks (wasm SIMD ceiling, GEMMs) and each slow workload's bound (default true). */
+  peaks?: boolean;
   /** Receives progress lines and the table. */
   logger?: (line: string) => void;
   /** Writes the report as JSON there. */
@@ -112,6 +123,7 @@ export function parseWorkloadReferenceOutput(stdout: string): PytorchWorkloadRun
   return {
     requestedThreads: String(d.requested_threads),
     torchThreads: num(d, "torch_threads"),
+    blasThreads: d.blas_threads === null || d.blas_threads === undefined ? null : num(d, "blas_threads"),
     roundsMs: rounds.map((r, i) => {
       if (typeof r !== "number" || !Number.isFinite(r)) throw new Error(`reference output: 'rounds_ms[${i}]' is not a finite number`);
       return r;
@@ -162,6 +174,17 @@ function errorOf(e: unknown): { error: string } {
   return { error: e instanceof Error ? e.message : String(e) };
 }
 
+const threads = (n: number) => `${n} thread${n === 1 ? "" : "s"}`;
+
+/**
+ * "1 thread", or "torch 1 thread, OpenBLAS 2 threads" when the BLAS pool differs from torch's
+ * count: Debian's torch reports 1 thread while OpenBLAS runs its products on every core.
+ */
+export function pytorchThreadsLabel(r: Pick<PytorchWorkloadRun, "torchThreads" | "blasThreads">): string {
+  if (r.blasThreads === null || r.blasThreads === r.torchThreads) return threads(r.torchThreads);
+  return `torch ${threads(r.torchThreads)}, OpenBLAS ${threads(r.blasThreads)}`;
+}
+
 const fmt = (v: number, d = 1) => v.toFixed(d);
 const ratio = (r: number | null) => (r === null ? "n/a" : `${r.toFixed(2)}x`);
 
@@ -169,10 +192,9 @@ const ratio = (r: number | null) => (r === null ? "n/a" : `${r.toFixed(2)}x`);
 export function formatSuiteTable(report: SuiteReport): string[] {
   const header = ["workload", "side", "ms/step", "min", "CPU ms", "vs PyTorch 1 thr", "(on CPU ms)", "vs PyTorch default", "peak RSS MB"];
   const rows: string[][] = [];
-  // Rows are labelled with the threads torch reported using, not the ones asked for.
-  const threads = (n: number) => `${n} thread${n === 1 ? "" : "s"}`;
+  // Rows are labelled with the threads the run used (torch's and the BLAS pool's), not the ones asked for.
   const torchLabel = (r: PytorchWorkloadRun | { error: string } | null, what: "1" | "default") =>
-    what === "1" ? (isRun(r) ? `PyTorch ${threads(r.torchThreads)}` : "PyTorch 1 thread") : isRun(r) ? `PyTorch default (${threads(r.torchThreads)})` : "PyTorch default";
+    what === "1" ? (isRun(r) ? `PyTorch ${pytorchThreadsLabel(r)}` : "PyTorch 1 thread") : isRun(r) ? `PyTorch default (${pytorchThreadsLabel(r)})` : "PyTorch default";
   for (const row of report.rows) {
     const s = row.sparsekit;
     rows.push(
@@ -200,10 +222,40 @@ export function formatSuiteTable(report: SuiteReport): string[] {
     ...rows.map(line),
   ];
   for (const row of report.rows) out.push(`  ${row.workload}: ${row.title}`);
+  out.push(...formatBounds(report));
   if (report.pytorchSkipped) out.push(`PyTorch reference skipped: ${report.pytorchSkipped}`);
   else {
     const any = report.rows.map((r) => r.pytorchOneThread).find(isRun);
     if (any) out.push(`PyTorch ${any.torchVersion}: ${report.python}, BLAS ${any.blas}`);
+  }
+  return out;
+}
+
+const gflops = (v: number) => `${v.toFixed(1)} GFLOP/s`;
+
+/**
+ * The suite's answer to "which kernel holds each workload back": the machine's peaks, then per
+ * workload its longest kernels (share of the step, rate) and the step's bound with every product
+ * at the wasm SIMD ceiling. A floor above 2x means no wasm kernel can bring the workload within 2x.
+ */
+export function formatBounds(report: SuiteReport): string[] {
+  const p = report.peaks;
+  if (!p) return [];
+  const out = [
+    "",
+    `Machine peaks: wasm SIMD128 multiply+add on registers ${gflops(p.wasmSimd)} (the ceiling of any wasm kernel); ` +
+      `${p.gemmSize}^3 matmul: ${p.backend} ${gflops(p.backendGemm)}` +
+      (p.pytorchGemm === null ? "" : `, PyTorch 1 thread ${gflops(p.pytorchGemm)} (${(p.pytorchGemm / p.wasmSimd).toFixed(1)}x the wasm ceiling)`),
+  ];
+  for (const row of report.rows) {
+    const b = row.bound;
+    if (!b) continue;
+    const top = b.top.map((k) => `${k.kernel} ${(100 * k.share).toFixed(0)}%${k.gflops === null ? "" : ` at ${k.gflops.toFixed(1)}`}`).join(", ");
+    const vs = (r: number | null) => (r === null ? "" : ` = ${r.toFixed(2)}x PyTorch`);
+    out.push(
+      `  ${row.workload}: ${top} (kernel time; GFLOP/s). Products ${(100 * b.productShare).toFixed(0)}% of the step at ${gflops(b.productGflops)}; ` +
+        `at the wasm ceiling the step would take ${b.boundMs.toFixed(1)} ms${vs(b.boundRatio)}, the products alone ${b.floorMs.toFixed(1)} ms${vs(b.floorRatio)}`,
+    );
   }
   return out;
 }
@@ -246,6 +298,15 @@ export async function runBenchmarkSuite(options: SuiteOptions = {}): Promise<Sui
     }
   }
 
+  let peaks: MachinePeaks | null = null;
+  if (options.peaks !== false) {
+    log("machine peaks (wasm SIMD ceiling, GEMMs) ...");
+    await initBackend(options.backend === undefined ? {} : { backend: options.backend });
+    const small = options.tiny ? { gemmSize: 64, simdIterations: 20_000, repeats: 3 } : {};
+    peaks = await measureMachinePeaks({ python: pytorchSkipped === null ? python : null, ...small }).catch(() =>
+      measureMachinePeaks({ python: null, ...small }),
+    );
+  }
   const rows: SuiteRow[] = [];
   let backend = "";
   for (const name of names) {
@@ -279,6 +340,10 @@ export async function runBenchmarkSuite(options: SuiteOptions = {}): Promise<Sui
       ratioOneThread: both(one, (s, p) => s.msPerStep / p.msPerStep),
       ratioDefault: both(dflt, (s, p) => s.msPerStep / p.msPerStep),
       cpuRatioOneThread: both(one, (s, p) => s.cpuMsPerStep / p.cpuMsPerStep),
+      bound:
+        peaks && isRun(sparsekit) && sparsekit.backend === "wasm" && sparsekit.profile
+          ? stepBound(sparsekit.msPerStep, sparsekit.profile, peaks.wasmSimd, isRun(one) ? one.msPerStep : null)
+          : null,
     });
   }
   const report: SuiteReport = {
@@ -289,6 +354,7 @@ export async function runBenchmarkSuite(options: SuiteOptions = {}): Promise<Sui
     backend,
     python,
     pytorchSkipped,
+    peaks,
     rows,
   };
   for (const l of formatSuiteTable(report)) log(l);

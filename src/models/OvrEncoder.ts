@@ -139,8 +139,9 @@ export class OvrEncoder extends VariableModel<ResolvedOvrEncoderConfig> {
     const rows = randomNormal([c.hiddenSize, c.inputSize], 0, 1 / Math.sqrt(c.inputSize), rng);
     const w0 = tf.transpose(rows);
     const w = c.unitNormRows ? normalizeUnits(w0) : w0;
-    const vars = { W: tf.variable(w, true), b: tf.variable(tf.zeros([c.hiddenSize]), true) };
-    tf.dispose([rows, w0, w]);
+    const b0 = tf.zeros([c.hiddenSize]);
+    const vars = { W: tf.variable(w, true), b: tf.variable(b0, true) };
+    tf.dispose([rows, w0, w, b0]);
     return new OvrEncoder(c, vars);
   }
 

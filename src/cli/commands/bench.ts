@@ -38,6 +38,7 @@ export function benchCommand(io: CliIO): Command {
     .option("--tiny", "suite: tiny shapes (a smoke test, not a measurement)", false)
     .option("--in-process", "suite: run sparsekit's side in this process instead of one process per workload", false)
     .option("--no-reference", "skip the PyTorch reference")
+    .option("--no-peaks", "suite: skip the machine's peaks (wasm SIMD ceiling, GEMMs) and the per-workload bounds")
     .addOption(new Option("--python <cmd>", "python with torch for the reference (default: $SPARSEKIT_PYTHON, /usr/bin/python3, python3)"))
     .option("--json [file]", "write the full report as JSON to <file>, or print it instead of the table")
     .action(async (flags, cmd: Command) => {
@@ -55,6 +56,7 @@ export function benchCommand(io: CliIO): Command {
           tiny: flags.tiny as boolean,
           isolate: !flags.inProcess,
           reference: flags.reference as boolean,
+          peaks: flags.peaks as boolean,
           ...(flags.python ? { python: flags.python as string } : {}),
           ...(jsonFile ? { jsonFile } : {}),
           logger,
