@@ -58,6 +58,11 @@ export interface MaskRunResult {
   nonBinaryBeforeProjection?: number;
   /** Leak check: accuracy of a fresh classifier trained on the mask M alone (null = not run). */
   leakAccuracy?: number | null;
+  /**
+   * The seed's method only: its test masks made binary without retraining (the round(budget * 784)
+   * largest M > 0 per image set to 1), with the fraction of M >= 0.5 and the largest M.
+   */
+  binarised?: { budget: number; accuracy: number; keptFraction: number; emptyFraction: number; keptAtHalf: number; maxMask: number };
 }
 
 /** Aggregate over seeds of one method at one setting. */
@@ -78,6 +83,11 @@ export interface MaskSettingSummary {
   zeroShotAccuracy: SeedSummary | null;
   keptBeforeProjection: SeedSummary | null;
   leakAccuracy: SeedSummary | null;
+  /** The seed's method: accuracy and kept fraction with its test masks made binary at the budget, M >= 0.5 fraction and largest M; else null. */
+  binarisedAccuracy: SeedSummary | null;
+  binarisedKept: SeedSummary | null;
+  keptAtHalf: SeedSummary | null;
+  maxMask: SeedSummary | null;
 }
 
 /** Tolerance of "at the budget": a kept fraction above target + this counts as over budget (0.5% = 4 of 784 pixels). */
@@ -98,6 +108,7 @@ export function summarizeMaskRuns(results: readonly MaskRunResult[]): MaskSettin
     const zeroShot = runs.map((r) => r.zeroShotAccuracy).filter((a): a is number => a !== undefined);
     const before = runs.map((r) => r.keptBeforeProjection).filter((a): a is number => typeof a === "number");
     const leak = runs.map((r) => r.leakAccuracy).filter((a): a is number => typeof a === "number");
+    const binarised = runs.map((r) => r.binarised).filter((b): b is NonNullable<MaskRunResult["binarised"]> => b !== undefined);
     return {
       method: first.method,
       label: METHOD_LABELS[first.method],
@@ -114,6 +125,10 @@ export function summarizeMaskRuns(results: readonly MaskRunResult[]): MaskSettin
       zeroShotAccuracy: zeroShot.length ? summarizeSeeds(zeroShot) : null,
       keptBeforeProjection: before.length ? summarizeSeeds(before) : null,
       leakAccuracy: leak.length ? summarizeSeeds(leak) : null,
+      binarisedAccuracy: binarised.length ? summarizeSeeds(binarised.map((b) => b.accuracy)) : null,
+      binarisedKept: binarised.length ? summarizeSeeds(binarised.map((b) => b.keptFraction)) : null,
+      keptAtHalf: binarised.length ? summarizeSeeds(binarised.map((b) => b.keptAtHalf)) : null,
+      maxMask: binarised.length ? summarizeSeeds(binarised.map((b) => b.maxMask)) : null,
     };
   });
 }
@@ -127,6 +142,9 @@ export function summaryRows(summaries: readonly MaskSettingSummary[]): Record<st
     "mask-alone accuracy (leak check)": s.leakAccuracy ? formatSeedSummary(s.leakAccuracy) : null,
     "kept fraction (M > 0)": formatSeedSummary(s.keptFraction),
     "kept before test-time projection": s.keptBeforeProjection ? formatSeedSummary(s.keptBeforeProjection) : null,
+    "made binary at the budget: accuracy": s.binarisedAccuracy ? formatSeedSummary(s.binarisedAccuracy) : null,
+    "made binary at the budget: kept": s.binarisedKept ? formatSeedSummary(s.binarisedKept) : null,
+    "M >= 0.5": s.keptAtHalf ? formatSeedSummary(s.keptAtHalf) : null,
     "area mean(M)": formatSeedSummary(s.area),
     "non-binary (0.05 < M < 0.95)": formatSeedSummary(s.nonBinaryFraction),
     "collapsed runs": `${s.collapsedRuns}/${s.runs}`,

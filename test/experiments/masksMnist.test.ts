@@ -55,6 +55,16 @@ describe("masks-mnist", () => {
       else expect(run.leakAccuracy >= 0 && run.leakAccuracy <= 1, `${run.id} ${run.leakAccuracy}`).toBe(true);
     }
     expect(m.summaries.find((s: { method: string; weight: number }) => s.method === "hardSigmoidArea" && s.weight === 30).runs).toBe(2);
+    // The seed's masks are also scored made binary at the budget; no other method carries that.
+    for (const run of m.runs) {
+      if (run.method !== "hardSigmoidArea") expect(run.binarised, run.id).toBeUndefined();
+      else {
+        expect(run.binarised.accuracy >= 0 && run.binarised.accuracy <= 1).toBe(true);
+        expect(run.binarised.keptFraction).toBeLessThanOrEqual(Math.round(run.binarised.budget * 784) / 784 + 1e-6);
+        expect(run.binarised.keptAtHalf).toBeLessThanOrEqual(run.keptFraction + 1e-9);
+        expect(run.binarised.maxMask >= 0 && run.binarised.maxMask <= 1).toBe(true);
+      }
+    }
     expect(Object.keys(m.collapsedRuns)).toContain("steBudget b0.1");
     // per-epoch records carry the multiplier of the budget methods.
     const steEpochs = json.epochs.filter((e: { method: string }) => e.method === "steBudget");
@@ -101,5 +111,6 @@ describe.runIf(LONG)("masks-mnist default run (SPARSEKIT_LONG=1)", () => {
       expect(s.runs).toBe(5);
     }
     for (const r of m.runs.filter((x: { method: string }) => x.method !== "fullImage")) expect(typeof r.leakAccuracy).toBe("number");
+    for (const r of m.runs.filter((x: { method: string }) => x.method === "hardSigmoidArea")) expect(r.binarised.keptFraction).toBeLessThanOrEqual(r.binarised.budget + 0.0005);
   }, LONG_TIMEOUT_MS);
 });

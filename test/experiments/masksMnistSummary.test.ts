@@ -39,6 +39,18 @@ describe("masks-mnist summary", () => {
     expect(s[1].collapsedRuns).toBe(1);
     expect(s[1].withinBudget).toBeNull();
     expect(s[2].zeroShotAccuracy?.mean).toBe(0.2);
+    expect(s[0].binarisedAccuracy).toBeNull();
+  });
+
+  it("summarises the seed's masks binarised at test where the runs carry them", () => {
+    const seedRuns = [0.97, 0.95].map((accuracy, seed) =>
+      run({ method: "hardSigmoidArea", budget: null, weight: 1, seed, finalMultiplier: null, binarised: { budget: 0.05, accuracy, keptFraction: 0.03 + seed / 100, emptyFraction: 0, keptAtHalf: 0, maxMask: 0.4 } }),
+    );
+    const [s] = summarizeMaskRuns(seedRuns);
+    expect(s.binarisedAccuracy?.mean).toBeCloseTo(0.96, 12);
+    expect(s.binarisedKept?.mean).toBeCloseTo(0.035, 12);
+    expect(s.maxMask?.mean).toBeCloseTo(0.4, 12);
+    expect(summaryRows([s])[0]).toMatchObject({ "made binary at the budget: accuracy": "0.960 ± 0.014", "M >= 0.5": "0.000 ± 0.000" });
   });
 
   it("table rows and findings state the numbers", () => {
