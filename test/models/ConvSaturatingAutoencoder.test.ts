@@ -90,7 +90,7 @@ describe("ConvSaturatingAutoencoder", () => {
     for (const c of cases) {
       const denoising = { kind: "gaussian" as const, level: 0.1 };
       const m = ConvSaturatingAutoencoder.create({
-        height: 5, width: 4, channels: 2, filters: 2, kernelSize: 3, ...c, alpha: 0.3, weightDecay: 0.02,
+        height: 5, width: 4, channels: 2, filters: 3, kernelSize: 3, ...c, alpha: 0.3, weightDecay: 0.02,
         decoderOutput: c.tied ? "linear" : "sigmoid", denoising, seed: 7,
       });
       // Keep every pre-activation >= 0.004 from the corners of f and f_c (finite differences straddling
@@ -101,7 +101,7 @@ describe("ConvSaturatingAutoencoder", () => {
       const rng = createRng(8);
       let margin = 0;
       for (let attempt = 0; attempt < 500 && margin < 0.004; attempt++) {
-        m.variables.b.assign(tf.tensor1d(Array.from({ length: 2 }, () => rng.next() * 1.2 - 0.3)));
+        m.variables.b.assign(tf.tensor1d(Array.from({ length: 3 }, () => rng.next() * 1.2 - 0.3)));
         const z = m.preActivations(xc);
         margin = Math.min(...Array.from(z.dataSync(), (v) => Math.min(...kinks.map((k) => Math.abs(v - k)))));
         z.dispose();
