@@ -375,12 +375,7 @@ export const masksMnist = defineExperiment({
                   const b = config.binaryBudget;
                   const k = Math.max(1, Math.round(b * PIXELS));
                   const soft = model.masks(testSet.x, 500, { raw: true });
-                  const hard = tf.tidy(() => {
-                    const flat = tf.reshape(soft, [soft.shape[0], PIXELS]);
-                    const { indices } = tf.topk(flat, k, true);
-                    const top = tf.sum(tf.oneHot(indices, PIXELS), 1);
-                    return tf.reshape(tf.mul(top, tf.cast(tf.greater(flat, 0), "float32")), soft.shape);
-                  });
+                  const hard = tf.tidy(() => tf.mul(topKMask(soft, k), tf.cast(tf.greater(soft, 0), "float32")));
                   const maskedX = tf.mul(testSet.x, hard);
                   try {
                     const st = maskStatistics(hard);

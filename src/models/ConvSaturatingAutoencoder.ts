@@ -227,8 +227,8 @@ export class ConvSaturatingAutoencoder extends VariableModel<ConvSaturatingAutoe
   }
 
   private preActivationsWith(x: tf.Tensor, params?: Partial<Record<string, tf.Tensor>>): tf.Tensor4D {
-    // tfjs's own gradient here: it skips dx when x is data (paddedConv2d's custom gradient cannot),
-    // and the backend's filter gradient has the fast form for one input channel.
+    // tfjs's own gradient here: it skips dx when x is data (paddedConv2d's custom gradient cannot);
+    // its filter gradient (few input channels) is the convolution filterGradient's first form runs.
     const conv = tf.conv2d(x as tf.Tensor4D, this.param(params, "K") as tf.Tensor4D, 1, spatialPad(this.encoderPad));
     return tf.add(conv, this.param(params, "b"));
   }
