@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
-import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { readdir, rm } from "node:fs/promises";
 import { decodeTrialValue, encodeTrialValue, type EncodedTrialValue } from "../experiments/trials.js";
 import { readJsonIfValid, writeJsonAtomic } from "./atomicFile.js";
 import { sweepLayout, type SweepManifest, type SweepTrial } from "./sweepManifest.js";
@@ -118,6 +119,18 @@ export async function writeTrialResult(dir: string, manifest: SweepManifest, tri
   await rm(sweepLayout.failure(dir, trial.id), { force: true });
   await rm(sweepLayout.interrupted(dir, trial.id), { force: true });
   await rm(sweepLayout.checkpoints(dir, trial.id), { recursive: true, force: true });
+  await removeStaleTemporaries(dir, trial);
+}
+
+/**
+ * Removes the temporary siblings (`*.tmp-*`) that a process killed in the middle of an atomic write
+ * left in the trial's directory. Only the one process running the trial writes there, so any
+ * temporary present when an attempt starts or ends is an orphan.
+ */
+async function removeStaleTemporaries(dir: string, trial: SweepTrial): Promise<void> {
+  const trialDir = sweepLayout.trialDir(dir, trial.id);
+  const names = await readdir(trialDir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.includes(".tmp-")).map((n) => rm(join(trialDir, n), { force: true })));
 }
 
 export async function writeTrialFailure(dir: string, trial: SweepTrial, failure: Omit<TrialFailure, "id" | "label" | "at" | "host">): Promise<void> {
@@ -135,6 +148,7 @@ export async function readTrialStart(dir: string, trial: SweepTrial): Promise<Tr
 
 /** Records a new attempt of `trial` (attempt = previous + 1) and returns its number. */
 export async function markTrialStarted(dir: string, trial: SweepTrial, executor: string): Promise<number> {
+  await removeStaleTemporaries(dir, trial);
   const previous = await readTrialStart(dir, trial);
   const attempt = (previous?.attempt ?? 0) + 1;
   const start: TrialStart = { attempt, at: new Date().toISOString(), host: hostname(), pid: process.pid, executor };

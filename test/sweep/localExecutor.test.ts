@@ -72,7 +72,7 @@ describe("local executor", () => {
     expect(Object.keys(files).sort()).toEqual(manifest.trials.map((t) => t.id).sort());
     for (const f of Object.values(files)) {
       expect(f.filter((x) => x === "result.json")).toHaveLength(1);
-      expect(f.some((x) => x.includes(".tmp-") || x === "failure.json")).toBe(false);
+      expect(f.filter((x) => x.includes(".tmp-") || x === "failure.json")).toEqual([]);
     }
     expect(JSON.parse(readFileSync(sweepLayout.started(dir, id), "utf8")).attempt).toBeGreaterThanOrEqual(2);
     const reference = await runExperiment(sphereLambda, { quick: true, config: { lambdas: [0, 1e-3], seeds: 2, epochs: 15 }, outDir: tempDir("ref"), progress: "none" });

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { getExperiment } from "../../src/experiments/registry.js";
 import { createSweepManifest, sweepLayout } from "../../src/sweep/sweepManifest.js";
@@ -47,6 +47,18 @@ describe("trialStore", () => {
     expect((await readTrialFailure(dir, trial))?.stderrTail).toBe("last words");
     await writeTrialResult(dir, manifest, trial, { a: 1 }, info);
     expect(await readTrialFailure(dir, trial)).toBeUndefined();
+  });
+
+  it("removes the temporaries a writer killed mid-write left behind, when an attempt starts and when it ends", async () => {
+    const dir = tempDir("store");
+    mkdirSync(sweepLayout.trialDir(dir, trial.id), { recursive: true });
+    const orphan = () => writeFileSync(`${sweepLayout.started(dir, trial.id)}.tmp-123-abc`, "{\"attem");
+    orphan();
+    await markTrialStarted(dir, trial, "local");
+    expect(readdirSync(sweepLayout.trialDir(dir, trial.id))).toEqual(["started.json"]);
+    orphan();
+    await writeTrialResult(dir, manifest, trial, { a: 1 }, info);
+    expect(readdirSync(sweepLayout.trialDir(dir, trial.id)).sort()).toEqual(["result.json", "started.json"]);
   });
 
   it("records which scheduler task ran a trial", () => {
