@@ -17,6 +17,7 @@ import { train, type CheckpointOptions } from "../train/train.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { assertBooleanOption, assertEnumOption, assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
 import { assertBatchSize, assertFinite, assertTensor, shapeString } from "../validation/tensorChecks.js";
+import { upsampleNearest } from "./upsampleNearest.js";
 import { VariableModel } from "./VariableModel.js";
 
 /** Architecture of a {@link MaskedClassifier}: plain JSON, stored with the weights. */
@@ -256,9 +257,8 @@ function resolveConfig(options: unknown, where: string): MaskedClassifierConfig 
  * Attention branch A: x is average-pooled by `attentionPool`, a k x k "same" convolution with
  * `attentionChannels` ReLU maps and a 1 x 1 convolution give one logit per pooled pixel, which is
  * upsampled (nearest) to H x W, plus a learned per-pixel bias (a position prior, which a pure
- * convolution cannot express), times a constant gain (see `attentionGain`). The convolution is computed as patches x kernel: the patches come
- * from a constant identity-kernel conv2d (no gradient needed) and the kernel enters through a
- * matmul, because tfjs-wasm's Conv2DBackpropFilter is a slow JS loop (~20x the matmul).
+ * convolution cannot express), times a constant gain (see `attentionGain`). The k x k kernel is
+ * stored as a (k k) x channels matrix (row r k + c: tap (r, c)).
  * Classifier branch C: an MLP on the flattened masked image (one ReLU layer, softmax output).
  * Gates: src/masks (hard sigmoid, straight-through, Hard Concrete, Gumbel top-k).
  * Built on raw tf.Variables (VariableModel): seeded init (He normal for ReLU layers, Glorot for
@@ -403,11 +403,10 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
       const b = img.shape[0];
       const pooled = p > 1 ? tf.avgPool(img, p, p, "valid") : img;
       const [, ph, pw] = pooled.shape;
-      const identity = tf.reshape(tf.eye(k * k), [k, k, 1, k * k]) as tf.Tensor4D;
-      const patches = tf.reshape(tf.conv2d(pooled, identity, 1, "same"), [b * ph * pw, k * k]);
-      const hidden = tf.relu(tf.add(tf.matMul(patches, v["attention.kernel"] as tf.Tensor2D), v["attention.bias"]));
+      const kernel = tf.reshape(v["attention.kernel"], [k, k, 1, this.config.attentionChannels]) as tf.Tensor4D;
+      const hidden = tf.reshape(tf.relu(tf.add(tf.conv2d(pooled, kernel, 1, "same"), v["attention.bias"])), [b * ph * pw, this.config.attentionChannels]);
       const low = tf.reshape(tf.add(tf.matMul(hidden as tf.Tensor2D, v["attention.output.kernel"] as tf.Tensor2D), v["attention.output.bias"]), [b, ph, pw, 1]);
-      const up = p > 1 ? tf.image.resizeNearestNeighbor(low as tf.Tensor4D, [height, width]) : low;
+      const up = p > 1 ? upsampleNearest(low as tf.Tensor4D, height, width) : low;
       const raw = tf.add(up, v["attention.pixelBias"]);
       return (this.config.attentionGain === 1 ? raw : tf.mul(raw, this.config.attentionGain)) as tf.Tensor4D;
     });

@@ -4,6 +4,7 @@ import { initBackend } from "../../src/backend/initBackend.js";
 import {
   installWasmMatMulOverride,
   isWasmMatMulOverrideInstalled,
+  swappedIsCheaper,
   uninstallWasmMatMulOverride,
 } from "../../src/backend/wasmMatMulOverride.js";
 import { backendBuffers, expectClose, seededValues, sizeOf, valuesOn } from "./backendTestUtils.js";
@@ -50,6 +51,28 @@ describe("wasm matmul override", () => {
   it.each(FLAGS)("matches cpu for batched matMul, transposeA=%s transposeB=%s", async (ta, tb) => {
     const [a, b] = operandShapes([3], [3], 6, 9, 4, ta, tb);
     await compareMatMul(a, b, ta, tb, 2);
+  });
+
+  it("computes a b^T as (b a^T)^T when a has far fewer rows than b (fewer elements transposed and packed)", () => {
+    const info = (shape: number[]) => ({ shape, dataId: {}, dtype: "float32" as const });
+    expect(swappedIsCheaper(info([8, 500]), info([300, 500]))).toBe(true);
+    expect(swappedIsCheaper(info([300, 500]), info([8, 500]))).toBe(false);
+    expect(swappedIsCheaper(info([3, 8, 500]), info([3, 300, 500]))).toBe(true);
+    expect(swappedIsCheaper(info([8, 500]), info([3, 300, 500]))).toBe(false); // different ranks: direct
+  });
+
+  it.each([
+    [[], [], 8, 300, 120],
+    [[3], [3], 4, 150, 40],
+    [[2, 3], [1, 3], 3, 90, 30],
+  ] as [Shape, Shape, number, number, number][])("matches cpu on a b^T taken the swapped way (batch %j x %j, M=%i K=%i N=%i)", async (ba, bb, m, k, n) => {
+    const [a, b] = operandShapes(ba, bb, m, k, n, false, true);
+    await compareMatMul(a, b, false, true, 5);
+  });
+
+  it.each(FLAGS)("matches cpu on matrix-vector products (left to tfjs's loop), transposeA=%s transposeB=%s", async (ta, tb) => {
+    await compareMatMul(...operandShapes([], [], 1, 70, 9, ta, tb), ta, tb, 6);
+    await compareMatMul(...operandShapes([], [], 9, 70, 1, ta, tb), ta, tb, 7);
   });
 
   it.each(FLAGS)("matches cpu with a broadcast batch and rank 4, transposeA=%s transposeB=%s", async (ta, tb) => {
