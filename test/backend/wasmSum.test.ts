@@ -10,6 +10,7 @@ beforeAll(async () => {
 
 const CASES: { shape: number[]; axis: number | number[]; keepDims: boolean }[] = [
   { shape: [64, 10], axis: 0, keepDims: false },
+  { shape: [7, 9], axis: 0, keepDims: false }, // 4 rows per pass and a remainder of 3
   { shape: [8, 5, 6, 7], axis: [0, 1, 2], keepDims: false },
   { shape: [8, 5, 6, 7], axis: [2, 1], keepDims: true },
   { shape: [3, 4, 5], axis: [-2], keepDims: false },
