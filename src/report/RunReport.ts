@@ -124,6 +124,7 @@ export class RunReport {
   private readonly timings: { [key: string]: number } = {};
   private figureCount = 0;
   private headline: string | undefined;
+  private timeSummary: [string, number][] | undefined;
 
   constructor(dir: string, options: RunReportOptions) {
     const where = "RunReport";
@@ -381,6 +382,21 @@ export class RunReport {
   }
 
   /**
+   * Replaces the page summary's "wall clock (s)" row with these rows (label, seconds): for a report
+   * whose own lifetime is not the run's time, e.g. one collected from a sweep's trials.
+   */
+  setTimeSummary(rows: [label: string, seconds: number][]): this {
+    for (const [label, seconds] of rows) {
+      this.checkText(label, "setTimeSummary", "label", false);
+      if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) {
+        throw new SparsekitError(`setTimeSummary: the seconds of '${label}' must be a finite number >= 0, got ${String(seconds)}.`);
+      }
+    }
+    this.timeSummary = rows.map(([l, v]) => [l, v]);
+    return this;
+  }
+
+  /**
    * Writes report.json, index.html, one SVG (+ Vega-Lite spec) per plot and one PNG per image
    * into `dir` (created if needed; existing files of the same names are replaced). Timing
    * "wallClock" is the time from construction to this call. Returns the absolute paths written.
@@ -458,7 +474,7 @@ export class RunReport {
         ["backend", this.backend ?? "not recorded"],
         ["started", this.startedAt.toISOString()],
         ["epochs", this.epochList.length],
-        ["wall clock (s)", timingsMs.wallClock / 1000],
+        ...(this.timeSummary ?? [["wall clock (s)", timingsMs.wallClock / 1000] as [string, number]]),
         ["Node.js", `${environment.node} (${environment.platform}-${environment.arch})`],
       ],
       metrics: this.metrics,

@@ -43,11 +43,15 @@ export async function collectSweep(dir: string, options: { log?: (line: string) 
   const specs: TrialSpec[] = manifest.trials.map((t) => ({ label: t.label, config: t.config, seed: t.seed }));
   const results = new Map<string, unknown>();
   let trialSeconds = 0;
+  let firstStart = Infinity;
+  let lastFinish = -Infinity;
   for (const t of manifest.trials) {
     const stored = await readTrialResult(dir, manifest, t);
     if (stored) {
       results.set(t.label, trialResultValue(stored));
       trialSeconds += stored.seconds * 1000;
+      firstStart = Math.min(firstStart, Date.parse(stored.startedAt));
+      lastFinish = Math.max(lastFinish, Date.parse(stored.finishedAt));
     }
   }
 
@@ -83,6 +87,11 @@ export async function collectSweep(dir: string, options: { log?: (line: string) 
     }
   }
   report.recordTiming("trials", trialSeconds);
+  // The report object lives only for the collect: show the trials' time instead.
+  report.setTimeSummary([
+    ["trials, summed (s)", trialSeconds / 1000],
+    ...(lastFinish >= firstStart ? [["sweep, first trial start to last finish (s)", (lastFinish - firstStart) / 1000] as [string, number]] : []),
+  ]);
   if (!reduced) {
     const done = manifest.trials.filter((t) => results.has(t.label));
     if (done.length) {

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -184,6 +184,18 @@ describe("RunReport", () => {
     expect(back.metrics.acc).toBe(0.5);
     expect(back.timingsMs.eval).toBe(15);
     expect(back.epochs.map((e) => e.epoch)).toEqual([1, 10]);
+    await rm(d, { recursive: true });
+  });
+
+  it("shows the given time rows in the page summary instead of its own wall clock", async () => {
+    const d = await mkdtemp(join(tmpdir(), "run-report-"));
+    const r = new RunReport(d, { title: "collected" });
+    expect(() => r.setTimeSummary([["trials (s)", Number.NaN]])).toThrow(/finite number >= 0/);
+    r.setTimeSummary([["trials, summed (s)", 123.5]]);
+    const files = await r.write();
+    const html = readFileSync(files.html, "utf8");
+    expect(html).toContain("trials, summed (s)");
+    expect(html).not.toContain("wall clock (s)");
     await rm(d, { recursive: true });
   });
 

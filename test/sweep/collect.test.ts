@@ -47,6 +47,11 @@ describe("collectSweep / sweep collect", () => {
     expect(full.metrics.sweepIncomplete).toBeUndefined();
     expect(full.metrics.results).toHaveLength(3);
     expect(full.contents.map((c: { name?: string }) => c.name)).toContain("sparsity-vs-lambda");
+    // the page shows the trials' time, not how long the collect took
+    const html = readFileSync(done.html, "utf8");
+    expect(html).toMatch(/trials, summed \(s\)/);
+    expect(html).toMatch(/sweep, first trial start to last finish \(s\)/);
+    expect(html).not.toContain("wall clock (s)");
   });
 
   it("an experiment without a grid is one trial whose report becomes the sweep's report", async () => {
