@@ -1,6 +1,7 @@
 // Shared baseline (issue 5): the linear probe of the OVR-Encoder pipeline and of any experiment
 // that scores codes by a linear classifier. Written early so others can build on it.
 import * as tf from "@tensorflow/tfjs";
+import { FusedAdamOptimizer } from "../train/FusedAdamOptimizer.js";
 import { createRng } from "../random/index.js";
 import { minimizeLbfgs, type LbfgsStopReason } from "../train/lbfgs.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
@@ -177,7 +178,7 @@ export class LogisticRegression {
           xsT.dispose();
         }
       } else {
-        const opt = tf.train.adam(learningRate);
+        const opt = new FusedAdamOptimizer(learningRate);
         const rng = createRng(seed, where);
         let steps = 0;
         try {

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { FusedAdamOptimizer } from "../train/FusedAdamOptimizer.js";
 import { timeSteps, type StepTimes } from "./timeSteps.js";
 import { klSparsityPenalty } from "../objectives/klSparsityPenalty.js";
 import { assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
@@ -53,7 +54,7 @@ export function buildSaeStep(size: { inputSize: number; hiddenSize: number; batc
     tf.variable(tf.randomUniform([k, n], -r, r, "float32", seed + 2), true),
     tf.variable(tf.zeros([n]), true),
   ]);
-  const optimizer = tf.train.adam(learningRate, 0.9, 0.999, adamEpsilon);
+  const optimizer = new FusedAdamOptimizer(learningRate, 0.9, 0.999, adamEpsilon);
 
   const loss = (): tf.Scalar =>
     tf.tidy(() => {

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { FusedAdamOptimizer } from "../train/FusedAdamOptimizer.js";
 import { fista } from "../coding/fista.js";
 import { lcaInference } from "../coding/lcaInference.js";
 import { BudgetConstraint } from "../masks/BudgetConstraint.js";
@@ -56,7 +57,7 @@ function oneHotLabels(batch: number, classes: number, seed: number): tf.Tensor2D
 
 /** Adam over `variables` on the sum of `terms()` (the trainer's step without shuffling or logging). */
 function adamStep(variables: tf.Variable[], terms: () => Record<string, tf.Scalar>) {
-  const optimizer = tf.train.adam(ADAM_LR);
+  const optimizer = new FusedAdamOptimizer(ADAM_LR);
   return {
     optimizer,
     step: () => readLoss(optimizer.minimize(() => tf.addN(Object.values(terms())) as tf.Scalar, true, variables)),
@@ -125,7 +126,7 @@ const masked: Workload = {
     const budget = { constraint: new BudgetConstraint({ target: 0.1, stepSize: 0.1 }), on: "area" as const };
     const x = tf.randomUniform([s.batchSize, s.height, s.height, 1], 0, 1, "float32", seed);
     const y = oneHotLabels(s.batchSize, s.classes, seed + 1);
-    const optimizer = tf.train.adam(ADAM_LR);
+    const optimizer = new FusedAdamOptimizer(ADAM_LR);
     return {
       step: () => {
         let g: tf.Scalar | undefined;
@@ -269,7 +270,7 @@ const ovr: Workload = {
   build: (s, seed) => {
     const model = OvrEncoder.create({ inputSize: s.inputSize, hiddenSize: s.hiddenSize, lambda: 1e-4, seed });
     const x = tf.randomNormal([s.batchSize, s.inputSize], 0, 1, "float32", seed) as tf.Tensor2D;
-    const optimizer = tf.train.adam(ADAM_LR);
+    const optimizer = new FusedAdamOptimizer(ADAM_LR);
     const { W, b } = model.variables;
     return {
       step: () => {

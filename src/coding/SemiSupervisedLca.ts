@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { FusedAdamOptimizer } from "../train/FusedAdamOptimizer.js";
 import { loadTensors, saveTensors } from "../io/savedTensors.js";
 import { meanActiveUnits } from "../metrics/meanActiveUnits.js";
 import { BATCH_TERMS, type BatchTerm } from "../objectives/batchEntropy.js";
@@ -236,7 +237,7 @@ export class SemiSupervisedLca {
     this.phiVar = tf.variable(phi, false, undefined, "float32");
     this.wVar = tf.variable(w, true, undefined, "float32");
     this.biasVar = tf.variable(bias, true, undefined, "float32");
-    this.optimizer = tf.train.adam(config.classifierLearningRate);
+    this.optimizer = new FusedAdamOptimizer(config.classifierLearningRate);
   }
 
   /** A model with a seeded random unit-norm dictionary and a zero classifier (so it starts as plain LCA). */

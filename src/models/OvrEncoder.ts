@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { FusedAdamOptimizer } from "../train/FusedAdamOptimizer.js";
 import { OVR_REDUCTIONS, type OvrReduction } from "../objectives/ovrOverlap.js";
 import { createRng } from "../random/index.js";
 import { randomNormal } from "../train/initializers.js";
@@ -115,7 +116,7 @@ export function resolveOvrEncoderConfig(config: OvrEncoderConfig, where = KIND):
  * `delta_ik = g_ik (dL/dh_ik + lambda dOVR/dh_ik)`:
  * `dJ/dw_k = sum_i delta_ik x_i` and `dJ/db_k = sum_i delta_ik`.
  * The OVR part moves unit k away from the inputs that activate it, weighted by how much the rest
- * of the batch activates it; the only non-local quantity is ||h_i|| in L. Adam (tf.train.adam's
+ * of the batch activates it; the only non-local quantity is ||h_i|| in L. Adam (FusedAdamOptimizer's
  * applyGradients) applies these gradients; tf.grad is never called.
  *
  * Initialisation: w_k ~ N(0, I/d), drawn exactly as RandomReluFeatures draws its [K, d] weights
@@ -228,7 +229,7 @@ export class OvrEncoder extends VariableModel<ResolvedOvrEncoderConfig> {
     const started = performance.now();
     const n = x.shape[0];
     const rng = createRng(seed, where);
-    const optimizer = tf.train.adam(learningRate);
+    const optimizer = new FusedAdamOptimizer(learningRate);
     const { W, b } = this.variables;
     const records: OvrEncoderEpoch[] = [];
     let steps = 0;

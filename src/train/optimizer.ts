@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { FusedAdamOptimizer } from "./FusedAdamOptimizer.js";
 import { z } from "zod";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { parseWith } from "./schemaError.js";
@@ -58,12 +59,12 @@ export function isOptimizer(x: unknown): x is tf.Optimizer {
   return x != null && typeof x === "object" && x instanceof tf.Optimizer;
 }
 
-/** Builds the tfjs optimizer (tf.train.adam / sgd / momentum / rmsprop) for a spec. */
+/** Builds the tfjs optimizer (Adam as FusedAdamOptimizer, tf.train.sgd / momentum / rmsprop) for a spec. */
 export function createOptimizer(spec: OptimizerSpec): tf.Optimizer {
   const s = parseOptimizerSpec(spec);
   switch (s.name) {
     case "adam":
-      return tf.train.adam(s.learningRate, s.beta1 ?? 0.9, s.beta2 ?? 0.999, s.epsilon);
+      return new FusedAdamOptimizer(s.learningRate, s.beta1 ?? 0.9, s.beta2 ?? 0.999, s.epsilon);
     case "sgd":
       return tf.train.sgd(s.learningRate);
     case "momentum":
