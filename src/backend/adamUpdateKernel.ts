@@ -11,7 +11,8 @@ import type { WasmHeapBackend } from "./wasmKernelCalls.js";
  *   m' = beta1 m + (1 - beta1) g,   v' = beta2 v + (1 - beta2) g^2,
  *   w' = w - lr (m' / (1 - beta1^t)) / (sqrt(v' / (1 - beta2^t)) + epsilon)
  *
- * (tfjs's formula and order; computed in float64 per element, stored as float32).
+ * (tfjs's formula, with lr / (1 - beta1^t) and 1 / (1 - beta2^t) taken once per call; float64
+ * per element, stored as float32).
  */
 export const ADAM_UPDATE_KERNEL = "SparsekitAdamUpdate";
 
@@ -27,17 +28,20 @@ export function adamUpdateInto(
   w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, beta1Power: number, beta2Power: number,
   a: AdamUpdateAttrs, wOut: Float32Array, mOut: Float32Array, vOut: Float32Array,
 ): void {
-  const c1 = 1 - beta1Power;
-  const c2 = 1 - beta2Power;
-  const g1 = 1 - a.beta1;
-  const g2 = 1 - a.beta2;
-  for (let i = 0; i < w.length; i++) {
+  // Locals only in the loop (the attrs object's property loads kept V8 from optimising it).
+  const { learningRate: lr, beta1: b1, beta2: b2, epsilon: eps } = a;
+  const step = lr / (1 - beta1Power);
+  const c2 = 1 / (1 - beta2Power);
+  const g1 = 1 - b1;
+  const g2 = 1 - b2;
+  const n = w.length;
+  for (let i = 0; i < n; i++) {
     const gi = g[i];
-    const mi = a.beta1 * m[i] + g1 * gi;
-    const vi = a.beta2 * v[i] + g2 * gi * gi;
+    const mi = b1 * m[i] + g1 * gi;
+    const vi = b2 * v[i] + g2 * gi * gi;
     mOut[i] = mi;
     vOut[i] = vi;
-    wOut[i] = w[i] - (a.learningRate * (mi / c1)) / (Math.sqrt(vi / c2) + a.epsilon);
+    wOut[i] = w[i] - (step * mi) / (Math.sqrt(vi * c2) + eps);
   }
 }
 

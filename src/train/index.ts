@@ -21,6 +21,7 @@ export {
 } from "./optimizerState.js";
 export type { EpochRecord, StopInfo, StopReason, TrainHistory } from "./history.js";
 export { TrainingDivergedError } from "./TrainingDivergedError.js";
+export { FusedAdamOptimizer } from "./FusedAdamOptimizer.js";
 export {
   createProgressReporter,
   formatEpochLine,
