@@ -1,0 +1,96 @@
+// A hand-encoded WebAssembly SIMD loop for the Adam update (adamUpdateKernel.ts) that works in
+// place on the tfjs wasm backend's heap: it imports the backend's WebAssembly.Memory. f32x4 mul,
+// add, div and sqrt are IEEE float32 operations, so each lane computes exactly what tfjs's
+// elementwise kernels compute, 4 elements per instruction.
+
+const uleb = (v: number): number[] => {
+  const out: number[] = [];
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+  return out;
+};
+const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
+const text = (s: string) => [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
+
+const I32 = 0x7f, F32 = 0x7d, V128 = 0x7b;
+const LOCAL_GET = 0x20, LOCAL_SET = 0x21, I32_CONST = 0x41, I32_ADD = 0x6a, I32_GE_U = 0x4f;
+const BLOCK = 0x02, LOOP = 0x03, BR = 0x0c, BR_IF = 0x0d, END = 0x0b, VOID = 0x40;
+const simd = (op: number) => [0xfd, ...uleb(op)];
+const V128_LOAD = simd(0x00), V128_STORE = simd(0x0b), F32X4_SPLAT = simd(0x13);
+const F32X4_SQRT = simd(0xe3), F32X4_ADD = simd(0xe4), F32X4_MUL = simd(0xe6), F32X4_DIV = simd(0xe7);
+const MEMARG = [0x00, 0x00]; // alignment hint 1 byte, offset 0: any address
+
+/** Parameters of the exported `adam`, in order: byte addresses, the byte count, then the float32 constants. */
+const POINTERS = ["w", "g", "m", "v", "wOut", "mOut", "vOut"] as const;
+const CONSTANTS = ["beta1", "oneMinusBeta1", "beta2", "oneMinusBeta2", "oneMinusBeta1Power", "oneMinusBeta2Power", "epsilon", "negLearningRate"] as const;
+
+/**
+ * The module: imports env.memory (`shared` for the threaded wasm build, whose heap is a
+ * SharedArrayBuffer) and exports `adam(w, g, m, v, wOut, mOut, vOut, bytes, ...CONSTANTS)`, which
+ * updates `bytes / 16` groups of four float32 values:
+ *   m' = m b1 + g (1 - b1); v' = v b2 + (g g) (1 - b2);
+ *   w' = ((m' / (1 - b1^t)) / (sqrt(v' / (1 - b2^t)) + eps)) (-lr) + w.
+ */
+export function wasmAdamSimdModule(shared: boolean): Uint8Array<ArrayBuffer> {
+  const nPointers = POINTERS.length;
+  const bytes = nPointers; // parameter index of the byte count
+  const constant = (name: (typeof CONSTANTS)[number]) => nPointers + 1 + CONSTANTS.indexOf(name);
+  const params = [...POINTERS.map(() => I32), I32, ...CONSTANTS.map(() => F32)];
+  // Locals after the parameters: the byte offset, one splat per constant, then g, m', v'.
+  const offset = params.length;
+  const splat = (name: (typeof CONSTANTS)[number]) => offset + 1 + CONSTANTS.indexOf(name);
+  const [gi, mi, vi] = [0, 1, 2].map((k) => offset + 1 + CONSTANTS.length + k);
+  const ptr = (name: (typeof POINTERS)[number]) => POINTERS.indexOf(name);
+  const address = (name: (typeof POINTERS)[number]) => [LOCAL_GET, ptr(name), LOCAL_GET, offset, I32_ADD];
+  const load = (name: (typeof POINTERS)[number]) => [...address(name), ...V128_LOAD, ...MEMARG];
+
+  const body: number[] = [2, 1, I32, ...uleb(CONSTANTS.length + 3), V128];
+  for (const name of CONSTANTS) body.push(LOCAL_GET, constant(name), ...F32X4_SPLAT, LOCAL_SET, splat(name));
+  body.push(BLOCK, VOID, LOOP, VOID);
+  body.push(LOCAL_GET, offset, LOCAL_GET, bytes, I32_GE_U, BR_IF, 1);
+  body.push(...load("g"), LOCAL_SET, gi);
+  // m' = m * b1 + g * (1 - b1)
+  body.push(...load("m"), LOCAL_GET, splat("beta1"), ...F32X4_MUL, LOCAL_GET, gi, LOCAL_GET, splat("oneMinusBeta1"), ...F32X4_MUL, ...F32X4_ADD, LOCAL_SET, mi);
+  // v' = v * b2 + (g * g) * (1 - b2)
+  body.push(...load("v"), LOCAL_GET, splat("beta2"), ...F32X4_MUL);
+  body.push(LOCAL_GET, gi, LOCAL_GET, gi, ...F32X4_MUL, LOCAL_GET, splat("oneMinusBeta2"), ...F32X4_MUL, ...F32X4_ADD, LOCAL_SET, vi);
+  body.push(...address("mOut"), LOCAL_GET, mi, ...V128_STORE, ...MEMARG);
+  body.push(...address("vOut"), LOCAL_GET, vi, ...V128_STORE, ...MEMARG);
+  // w' = ((m' / (1 - b1^t)) / (sqrt(v' / (1 - b2^t)) + eps)) * (-lr) + w
+  body.push(...address("wOut"));
+  body.push(LOCAL_GET, mi, LOCAL_GET, splat("oneMinusBeta1Power"), ...F32X4_DIV);
+  body.push(LOCAL_GET, vi, LOCAL_GET, splat("oneMinusBeta2Power"), ...F32X4_DIV, ...F32X4_SQRT, LOCAL_GET, splat("epsilon"), ...F32X4_ADD);
+  body.push(...F32X4_DIV, LOCAL_GET, splat("negLearningRate"), ...F32X4_MUL, ...load("w"), ...F32X4_ADD);
+  body.push(...V128_STORE, ...MEMARG);
+  body.push(LOCAL_GET, offset, I32_CONST, 16, I32_ADD, LOCAL_SET, offset, BR, 0, END, END, END);
+
+  const limits = shared ? [0x03, 0x00, ...uleb(65536)] : [0x00, 0x00];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [1, 0x60, ...uleb(params.length), ...params, 0]),
+    ...section(2, [1, ...text("env"), ...text("memory"), 0x02, ...limits]),
+    ...section(3, [1, 0]),
+    ...section(7, [1, ...text("adam"), 0x00, 0]),
+    ...section(10, [1, ...uleb(body.length), ...body]),
+  ]);
+}
+
+export type WasmAdamSimd = (w: number, g: number, m: number, v: number, wOut: number, mOut: number, vOut: number, bytes: number, ...constants: number[]) => void;
+
+const instances = new WeakMap<WebAssembly.Memory, WasmAdamSimd>();
+
+/** The `adam` function of the module, bound to `memory` (one instance per memory). */
+export function wasmAdamSimd(memory: WebAssembly.Memory): WasmAdamSimd {
+  let fn = instances.get(memory);
+  if (fn === undefined) {
+    const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(wasmAdamSimdModule(shared)), { env: { memory } });
+    fn = instance.exports.adam as WasmAdamSimd;
+    instances.set(memory, fn);
+  }
+  return fn;
+}
