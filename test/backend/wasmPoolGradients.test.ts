@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../src/backend/initBackend.js";
-import { installWasmMaxPoolGrad } from "../../src/backend/wasmPoolGradients.js";
+import { installWasmMaxPoolGrad, maxPool2x2GradInto } from "../../src/backend/wasmPoolGradients.js";
 import { backendBuffers, expectClose, seededValues, sizeOf, valuesOn } from "./backendTestUtils.js";
 
 beforeAll(async () => {
@@ -59,6 +59,16 @@ describe("wasm MaxPoolGrad", () => {
     const [cpu] = await valuesOn("cpu", f);
     const [wasm] = await valuesOn("wasm", f);
     expectClose(wasm, cpu, 0, 0);
+  });
+
+  it("2 x 2 windows: the first maximum in row-major order wins, NaN and -Infinity never do; a cut-off window uses its pixels", () => {
+    // one image 3 x 3, one channel, "same": windows {0,1,3,4}, {2,5}, {6,7}, {8}
+    const x = new Float32Array([NaN, 1, -Infinity, 1, 0, -Infinity, 5, 5, -2]);
+    const dy = new Float32Array([10, 20, 30, 40]);
+    const dx = new Float32Array(9).fill(7);
+    const info = tf.backend_util.computePool2DInfo([1, 3, 3, 1], 2, 2, 1, "same");
+    maxPool2x2GradInto(x, dy, dx, info);
+    expect(Array.from(dx)).toEqual([0, 10, 0, 0, 0, 0, 30, 0, 40]);
   });
 
   it("allocates only its output", async () => {
