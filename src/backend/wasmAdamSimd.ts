@@ -3,25 +3,11 @@
 // add, div and sqrt are IEEE float32 operations, so each lane computes exactly what tfjs's
 // elementwise kernels compute, 4 elements per instruction.
 
-const uleb = (v: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-};
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-const text = (s: string) => [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
+import {
+  BLOCK, BR, BR_IF, END, F32, F32X4_ADD, F32X4_DIV, F32X4_MUL, F32X4_SPLAT, F32X4_SQRT, I32, I32_ADD, I32_CONST, I32_GE_U,
+  LOCAL_GET, LOCAL_SET, LOOP, section, uleb, V128, V128_LOAD, V128_STORE, VOID, WASM_HEADER, wasmName,
+} from "./wasmEncoding.js";
 
-const I32 = 0x7f, F32 = 0x7d, V128 = 0x7b;
-const LOCAL_GET = 0x20, LOCAL_SET = 0x21, I32_CONST = 0x41, I32_ADD = 0x6a, I32_GE_U = 0x4f;
-const BLOCK = 0x02, LOOP = 0x03, BR = 0x0c, BR_IF = 0x0d, END = 0x0b, VOID = 0x40;
-const simd = (op: number) => [0xfd, ...uleb(op)];
-const V128_LOAD = simd(0x00), V128_STORE = simd(0x0b), F32X4_SPLAT = simd(0x13);
-const F32X4_SQRT = simd(0xe3), F32X4_ADD = simd(0xe4), F32X4_MUL = simd(0xe6), F32X4_DIV = simd(0xe7);
 const MEMARG = [0x00, 0x00]; // alignment hint 1 byte, offset 0: any address
 
 /** Parameters of the exported `adam`, in order: byte addresses, the byte count, then the float32 constants. */
@@ -70,11 +56,11 @@ export function wasmAdamSimdModule(shared: boolean): Uint8Array<ArrayBuffer> {
 
   const limits = shared ? [0x03, 0x00, ...uleb(65536)] : [0x00, 0x00];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...WASM_HEADER,
     ...section(1, [1, 0x60, ...uleb(params.length), ...params, 0]),
-    ...section(2, [1, ...text("env"), ...text("memory"), 0x02, ...limits]),
+    ...section(2, [1, ...wasmName("env"), ...wasmName("memory"), 0x02, ...limits]),
     ...section(3, [1, 0]),
-    ...section(7, [1, ...text("adam"), 0x00, 0]),
+    ...section(7, [1, ...wasmName("adam"), 0x00, 0]),
     ...section(10, [1, ...uleb(body.length), ...body]),
   ]);
 }

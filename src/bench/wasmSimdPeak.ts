@@ -1,3 +1,8 @@
+import {
+  END, F32, F32_CONST, F32X4_ADD, F32X4_EXTRACT_LANE, F32X4_MUL, F32X4_SPLAT, f32Bytes as f32, I32, I32_CONST, I32_SUB,
+  LOCAL_GET, LOCAL_SET, LOCAL_TEE, LOOP, BR_IF, section, uleb, V128, VOID, WASM_HEADER,
+} from "../backend/wasmEncoding.js";
+
 // The arithmetic ceiling of any WebAssembly kernel on this machine: 128-bit SIMD multiplies and adds
 // (what XNNPACK's wasm GEMM is made of; wasm SIMD has no fused multiply-add without the relaxed-SIMD
 // proposal) on registers only, no memory traffic. A GEMM in wasm cannot beat this rate.
@@ -6,26 +11,6 @@
 export const PEAK_ACCUMULATORS = 12;
 /** FLOPs of one loop iteration: each accumulator does a = a * m + c on 4 lanes. */
 export const PEAK_FLOPS_PER_ITERATION = PEAK_ACCUMULATORS * 2 * 4;
-
-const f32 = (v: number) => [...new Uint8Array(new Float32Array([v]).buffer)];
-const uleb = (v: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-};
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-
-// Opcodes (WebAssembly core + SIMD proposal).
-const LOCAL_GET = 0x20, LOCAL_SET = 0x21, LOCAL_TEE = 0x22, F32_CONST = 0x43, I32_CONST = 0x41, I32_SUB = 0x6b;
-const LOOP = 0x03, BR_IF = 0x0d, END = 0x0b, VOID = 0x40;
-const SIMD = 0xfd;
-const F32X4_SPLAT = [SIMD, 0x13], F32X4_EXTRACT_LANE = [SIMD, 0x1f], F32X4_ADD = [SIMD, ...uleb(0xe4)], F32X4_MUL = [SIMD, ...uleb(0xe6)];
-const I32 = 0x7f, F32 = 0x7d, V128 = 0x7b;
 
 /**
  * The module: export `peak(n: i32) -> f32` runs n iterations of a_i = a_i * m + c for
@@ -47,7 +32,7 @@ export function wasmSimdPeakModule(): Uint8Array<ArrayBuffer> {
   const code = [1, ...uleb(body.length), ...body];
   const name = [..."peak"].map((ch) => ch.charCodeAt(0));
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...WASM_HEADER,
     ...section(1, [1, 0x60, 1, I32, 1, F32]),
     ...section(3, [1, 0]),
     ...section(7, [1, name.length, ...name, 0x00, 0]),
