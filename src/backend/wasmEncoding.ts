@@ -13,6 +13,20 @@ export function uleb(v: number): number[] {
   return out;
 }
 
+/** Signed LEB128 (i32.const immediates). */
+export function sleb(v: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
 /** A section: id, byte length, body. */
 export const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 
@@ -27,7 +41,7 @@ export const WASM_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
 export const I32 = 0x7f, F32 = 0x7d, V128 = 0x7b;
 export const LOCAL_GET = 0x20, LOCAL_SET = 0x21, LOCAL_TEE = 0x22, I32_CONST = 0x41, F32_CONST = 0x43;
-export const I32_ADD = 0x6a, I32_SUB = 0x6b, I32_GE_U = 0x4f;
+export const I32_ADD = 0x6a, I32_SUB = 0x6b, I32_GE_U = 0x4f, I32_EQZ = 0x45, I32_SHL = 0x74, F32_LOAD = 0x2a;
 export const BLOCK = 0x02, LOOP = 0x03, BR = 0x0c, BR_IF = 0x0d, END = 0x0b, VOID = 0x40;
 
 /** A SIMD instruction: prefix 0xfd and its LEB128 opcode. */

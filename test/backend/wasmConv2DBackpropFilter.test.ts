@@ -26,6 +26,11 @@ const CASES: Case[] = [
   { x: [2, 9, 8, 1], filter: [3, 3, 1, 12], strides: [2, 3], pad: "valid" },
   { x: [2, 7, 7, 2], filter: [2, 2, 2, 8], strides: 2, pad: "same" },
   { x: [2, 6, 7, 1], filter: [3, 3, 1, 9], strides: 1, pad: [[0, 0], [2, 0], [1, 2], [0, 0]] },
+  // One input channel, stride 1, output channels a multiple of 4: the SIMD loop.
+  { x: [2, 14, 14, 1], filter: [5, 5, 1, 8], strides: 1, pad: "same" },
+  { x: [2, 10, 9, 1], filter: [3, 4, 1, 8], strides: 1, pad: "valid" },
+  { x: [2, 9, 10, 1], filter: [4, 3, 1, 4], strides: 1, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
+  { x: [1, 6, 6, 1], filter: [7, 7, 1, 12], strides: 1, pad: "same" },
   // The convolution path with strides, remainders and explicit padding.
   { x: [4, 12, 12, 8], filter: [3, 3, 8, 16], strides: 1, pad: "same" },
   { x: [2, 11, 10, 3], filter: [5, 3, 3, 4], strides: [3, 2], pad: "valid" },

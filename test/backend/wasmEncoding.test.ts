@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { f32Bytes, section, uleb, WASM_HEADER, wasmName } from "../../src/backend/wasmEncoding.js";
+import { f32Bytes, section, sleb, uleb, WASM_HEADER, wasmName } from "../../src/backend/wasmEncoding.js";
 
 describe("wasm encoding", () => {
   it("writes unsigned LEB128", () => {
@@ -7,6 +7,14 @@ describe("wasm encoding", () => {
     expect(uleb(127)).toEqual([0x7f]);
     expect(uleb(128)).toEqual([0x80, 0x01]);
     expect(uleb(65536)).toEqual([0x80, 0x80, 0x04]);
+  });
+
+  it("writes signed LEB128", () => {
+    expect(sleb(0)).toEqual([0]);
+    expect(sleb(63)).toEqual([0x3f]);
+    expect(sleb(64)).toEqual([0xc0, 0x00]);
+    expect(sleb(-1)).toEqual([0x7f]);
+    expect(sleb(128)).toEqual([0x80, 0x01]);
   });
 
   it("writes sections, names and float32 constants; an empty module validates", () => {
