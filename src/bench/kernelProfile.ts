@@ -66,7 +66,8 @@ export function kernelFlops(kernel: string, inputShapes: readonly (readonly numb
 /**
  * Runs `step` once under `tf.profile` and sums each kernel's time and FLOPs: which kernels hold a
  * workload back and what rate they reach. Kernel times are the backend's own (wasm: wall time
- * around each synchronous kernel call).
+ * around each synchronous kernel call); op scopes, which tf.profile lists beside the kernels they
+ * run, are left out so no time counts twice.
  */
 export async function profileStep(step: () => unknown): Promise<StepProfile> {
   const t0 = performance.now();
@@ -75,7 +76,11 @@ export async function profileStep(step: () => unknown): Promise<StepProfile> {
   });
   const wallMs = performance.now() - t0;
   const byName = new Map<string, { calls: number; ms: number; flop: number | null }>();
+  const backend = tf.getBackend();
   for (const k of info.kernels) {
+    // tf.profile also lists op scopes (custom gradients, "fusedMatMul__op", ...) whose time
+    // includes the kernels listed after them: only registered kernels count.
+    if (tf.getKernel(k.name, backend) === undefined) continue;
     const ms = typeof k.kernelTimeMs === "number" ? k.kernelTimeMs : 0;
     const flop = kernelFlops(k.name, k.inputShapes, k.outputShapes);
     const e = byName.get(k.name) ?? { calls: 0, ms: 0, flop: flop === null ? null : 0 };

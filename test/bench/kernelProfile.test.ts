@@ -40,4 +40,16 @@ describe("profileStep", () => {
     expect(p.wallMs).toBeGreaterThanOrEqual(0);
     tf.dispose([a, b]);
   });
+
+  it("leaves out op scopes (a custom gradient, a fused op), whose kernels it counts already", async () => {
+    const a = tf.randomNormal([16, 8]);
+    const b = tf.randomNormal([8, 4]);
+    const square = tf.customGrad((x) => ({ value: tf.square(x as tf.Tensor), gradFunc: (dy: tf.Tensor) => dy }));
+    const p = await profileStep(() => tf.tidy(() => (square(tf.fused.matMul({ a, b, bias: tf.ones([4]) })) as tf.Tensor).sum().dataSync()[0]));
+    const names = p.kernels.map((k) => k.kernel);
+    expect(names).toContain("Square");
+    expect(names.some((n) => n.includes("__op") || n.includes("scope"))).toBe(false);
+    for (const n of names) expect(tf.getKernel(n, tf.getBackend())).toBeDefined();
+    tf.dispose([a, b]);
+  });
 });
