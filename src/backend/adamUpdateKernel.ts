@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { wasmAdamSimd, wasmAdamSimdModule } from "./wasmAdamSimd.js";
-import type { WasmHeapBackend } from "./wasmKernelCalls.js";
+import { wasmHeapMemory, type WasmHeapBackend } from "./wasmKernelCalls.js";
 
 /**
  * One Adam step for one variable as a single kernel (cpu and wasm backends). tfjs's AdamOptimizer
@@ -69,12 +69,6 @@ function checkInputs(inputs: Inputs): void {
   }
 }
 
-/** The wasm backend's heap memory (Emscripten's Module.asm.memory), if it exposes it. */
-function heapMemory(backend: unknown): WebAssembly.Memory | undefined {
-  const memory = (backend as { wasm?: { asm?: { memory?: unknown } } }).wasm?.asm?.memory;
-  return memory instanceof WebAssembly.Memory ? memory : undefined;
-}
-
 let simdAvailable: boolean | undefined;
 
 function wasmAdamUpdate(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
@@ -88,7 +82,7 @@ function wasmAdamUpdate(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
   const [w, g, m, v, wOut, mOut, vOut] = [inputs.w, inputs.g, inputs.m, inputs.v, ...outs].map(view);
   const beta1Power = view(inputs.beta1Power)[0];
   const beta2Power = view(inputs.beta2Power)[0];
-  const memory = heapMemory(backend);
+  const memory = wasmHeapMemory(backend);
   simdAvailable ??= WebAssembly.validate(wasmAdamSimdModule(false));
   let done = 0;
   if (memory !== undefined && simdAvailable) {

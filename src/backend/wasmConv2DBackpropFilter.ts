@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { wasmFilterGradSimdModule, wasmFilterGradTap } from "./wasmFilterGradSimd.js";
-import { WasmKernelCalls, explicitPad, type WasmHeapBackend } from "./wasmKernelCalls.js";
+import { WasmKernelCalls, explicitPad, wasmHeapMemory, type WasmHeapBackend } from "./wasmKernelCalls.js";
 
 /**
  * Why: tfjs-backend-wasm 4.22 registers no Conv2DBackpropFilter kernel, so training any conv2d
@@ -112,11 +112,10 @@ function conv2DBackpropFilterIm2colT(backend: WasmHeapBackend, x: tf.TensorInfo,
 
 let filterGradSimdAvailable: boolean | undefined;
 
-/** The wasm backend's heap memory (Emscripten's Module.asm.memory), if it exposes it and SIMD works. */
+/** The backend's heap when the SIMD loop can run on it. */
 function simdHeap(backend: unknown): WebAssembly.Memory | undefined {
   filterGradSimdAvailable ??= WebAssembly.validate(wasmFilterGradSimdModule(false, 1));
-  const memory = (backend as { wasm?: { asm?: { memory?: unknown } } }).wasm?.asm?.memory;
-  return filterGradSimdAvailable && memory instanceof WebAssembly.Memory ? memory : undefined;
+  return filterGradSimdAvailable ? wasmHeapMemory(backend) : undefined;
 }
 
 /**
