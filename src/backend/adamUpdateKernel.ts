@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { wasmAdamSimd, wasmAdamSimdModule } from "./wasmAdamSimd.js";
-import { wasmHeapMemory, type WasmHeapBackend } from "./wasmKernelCalls.js";
+import type { WasmHeapBackend } from "./wasmKernelCalls.js";
+import { heapForModule } from "./wasmHeapModule.js";
 
 /**
  * One Adam step for one variable as a single kernel (cpu and wasm backends). tfjs's AdamOptimizer
@@ -69,8 +70,6 @@ function checkInputs(inputs: Inputs): void {
   }
 }
 
-let simdAvailable: boolean | undefined;
-
 function wasmAdamUpdate(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
   const inputs = args.inputs as Inputs;
   checkInputs(inputs);
@@ -82,10 +81,9 @@ function wasmAdamUpdate(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
   const [w, g, m, v, wOut, mOut, vOut] = [inputs.w, inputs.g, inputs.m, inputs.v, ...outs].map(view);
   const beta1Power = view(inputs.beta1Power)[0];
   const beta2Power = view(inputs.beta2Power)[0];
-  const memory = wasmHeapMemory(backend);
-  simdAvailable ??= WebAssembly.validate(wasmAdamSimdModule(false));
+  const memory = heapForModule(backend, "adam", wasmAdamSimdModule);
   let done = 0;
-  if (memory !== undefined && simdAvailable) {
+  if (memory !== undefined) {
     // Groups of four in the SIMD loop, the last 0-3 values below (same float32 operations).
     done = w.length & ~3;
     const c = adamConstants(attrs, beta1Power, beta2Power);

@@ -1,12 +1,13 @@
 // A hand-encoded WebAssembly SIMD loop for the Adam update (adamUpdateKernel.ts) that works in
-// place on the tfjs wasm backend's heap: it imports the backend's WebAssembly.Memory. f32x4 mul,
+// place on the tfjs wasm backend's heap (wasmHeapModule.ts). f32x4 mul,
 // add, div and sqrt are IEEE float32 operations, so each lane computes exactly what tfjs's
 // elementwise kernels compute, 4 elements per instruction.
 
 import {
   BLOCK, BR, BR_IF, END, F32, F32X4_ADD, F32X4_DIV, F32X4_MUL, F32X4_SPLAT, F32X4_SQRT, I32, I32_ADD, I32_CONST, I32_GE_U,
-  LOCAL_GET, LOCAL_SET, LOOP, section, uleb, V128, V128_LOAD, V128_STORE, VOID, WASM_HEADER, wasmName,
+  LOCAL_GET, LOCAL_SET, LOOP, uleb, V128, V128_LOAD, V128_STORE, VOID,
 } from "./wasmEncoding.js";
+import { heapFunction, heapModule } from "./wasmHeapModule.js";
 
 const MEMARG = [0x00, 0x00]; // alignment hint 1 byte, offset 0: any address
 
@@ -54,29 +55,12 @@ export function wasmAdamSimdModule(shared: boolean): Uint8Array<ArrayBuffer> {
   body.push(...V128_STORE, ...MEMARG);
   body.push(LOCAL_GET, offset, I32_CONST, 16, I32_ADD, LOCAL_SET, offset, BR, 0, END, END, END);
 
-  const limits = shared ? [0x03, 0x00, ...uleb(65536)] : [0x00, 0x00];
-  return new Uint8Array([
-    ...WASM_HEADER,
-    ...section(1, [1, 0x60, ...uleb(params.length), ...params, 0]),
-    ...section(2, [1, ...wasmName("env"), ...wasmName("memory"), 0x02, ...limits]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...wasmName("adam"), 0x00, 0]),
-    ...section(10, [1, ...uleb(body.length), ...body]),
-  ]);
+  return heapModule(shared, "adam", params, body);
 }
 
 export type WasmAdamSimd = (w: number, g: number, m: number, v: number, wOut: number, mOut: number, vOut: number, bytes: number, ...constants: number[]) => void;
 
-const instances = new WeakMap<WebAssembly.Memory, WasmAdamSimd>();
-
 /** The `adam` function of the module, bound to `memory` (one instance per memory). */
 export function wasmAdamSimd(memory: WebAssembly.Memory): WasmAdamSimd {
-  let fn = instances.get(memory);
-  if (fn === undefined) {
-    const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(wasmAdamSimdModule(shared)), { env: { memory } });
-    fn = instance.exports.adam as WasmAdamSimd;
-    instances.set(memory, fn);
-  }
-  return fn;
+  return heapFunction<WasmAdamSimd>(memory, "adam", "adam", wasmAdamSimdModule);
 }

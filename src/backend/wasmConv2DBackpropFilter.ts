@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { wasmFilterGradSimdModule, wasmFilterGradTap } from "./wasmFilterGradSimd.js";
-import { WasmKernelCalls, explicitPad, wasmHeapMemory, type WasmHeapBackend } from "./wasmKernelCalls.js";
+import { WasmKernelCalls, explicitPad, type WasmHeapBackend } from "./wasmKernelCalls.js";
+import { heapForModule } from "./wasmHeapModule.js";
 
 /**
  * Why: tfjs-backend-wasm 4.22 registers no Conv2DBackpropFilter kernel, so training any conv2d
@@ -110,14 +111,6 @@ function conv2DBackpropFilterIm2colT(backend: WasmHeapBackend, x: tf.TensorInfo,
   }
 }
 
-let filterGradSimdAvailable: boolean | undefined;
-
-/** The backend's heap when the SIMD loop can run on it. */
-function simdHeap(backend: unknown): WebAssembly.Memory | undefined {
-  filterGradSimdAvailable ??= WebAssembly.validate(wasmFilterGradSimdModule(false, 1));
-  return filterGradSimdAvailable ? wasmHeapMemory(backend) : undefined;
-}
-
 /**
  * One input channel, stride 1, output channels a multiple of 4: dW[r, c, 0, :] accumulated by the
  * SIMD loop of wasmFilterGradSimd.ts, one call per image and tap, over a zero-padded copy of X
@@ -183,13 +176,15 @@ function conv2DBackpropFilterWasm(args: Parameters<tf.KernelFunc>[0]): tf.Tensor
   const top = info.padInfo.top;
   const left = info.padInfo.left;
   const channelsLast = info.dataFormat === "channelsLast";
-  if (channelsLast && x.dtype === "float32" && dy.dtype === "float32" && inChannels === 1 && sH === 1 && sW === 1 && outChannels % 4 === 0) {
-    const memory = simdHeap(backend);
-    if (memory !== undefined) return conv2DBackpropFilterOneChannel(backend, memory, x, dy, info);
-  }
-  if (channelsLast && x.dtype === "float32" && dy.dtype === "float32" && tf.getKernel("Conv2D", "wasm") !== undefined) {
-    if (fH * fW * inChannels <= outChannels) return conv2DBackpropFilterIm2colT(backend, x, dy, info);
-    return conv2DBackpropFilterAsConv(backend, x, dy, info);
+  if (channelsLast && x.dtype === "float32" && dy.dtype === "float32") {
+    if (inChannels === 1 && sH === 1 && sW === 1 && outChannels % 4 === 0) {
+      const memory = heapForModule(backend, "filterGrad1", (shared) => wasmFilterGradSimdModule(shared, 1));
+      if (memory !== undefined) return conv2DBackpropFilterOneChannel(backend, memory, x, dy, info);
+    }
+    if (tf.getKernel("Conv2D", "wasm") !== undefined) {
+      if (fH * fW * inChannels <= outChannels) return conv2DBackpropFilterIm2colT(backend, x, dy, info);
+      return conv2DBackpropFilterAsConv(backend, x, dy, info);
+    }
   }
 
   // Element strides of x and dy for (batch, row, col, channel) in either layout.

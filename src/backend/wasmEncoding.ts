@@ -1,5 +1,5 @@
-// Pieces of the WebAssembly binary format for the small hand-encoded modules (wasmAdamSimd.ts,
-// src/bench/wasmSimdPeak.ts): numbers, sections, names, and the opcodes they use.
+// Pieces of the WebAssembly binary format for the small hand-encoded modules (wasmHeapModule.ts and
+// its kernels, src/bench/wasmSimdPeak.ts): numbers, sections, names, and the opcodes they use.
 
 /** Unsigned LEB128, the binary format's integer encoding. */
 export function uleb(v: number): number[] {

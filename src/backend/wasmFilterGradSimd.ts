@@ -1,13 +1,13 @@
 // A hand-encoded WebAssembly SIMD loop for the filter gradient of a convolution with one input
 // channel and stride 1 (first layers: the MNIST CNN's 3x3 -> 32, the masked classifier's attention
-// 5x5 -> 8, the conv SATAE's 7x7 -> 8), working on the tfjs wasm heap (it imports the backend's
-// memory). XNNPACK has no good form for it: as a convolution or a matmul the contracted dimension
+// 5x5 -> 8, the conv SATAE's 7x7 -> 8), working on the tfjs wasm heap (wasmHeapModule.ts). XNNPACK has no good form for it: as a convolution or a matmul the contracted dimension
 // is batch x space (100k for the CNN) while the output has 9 x 32 entries, so it packs all of dY
 // for 1.9 GFLOP/s.
 import {
   BLOCK, BR, BR_IF, END, F32_LOAD, F32X4_ADD, F32X4_MUL, F32X4_SPLAT, I32, I32_ADD, I32_CONST, I32_EQZ, I32_GE_U, I32_SHL, I32_SUB,
-  LOCAL_GET, LOCAL_SET, LOOP, section, sleb, uleb, V128, V128_LOAD, V128_STORE, VOID, WASM_HEADER, wasmName,
+  LOCAL_GET, LOCAL_SET, LOOP, sleb, uleb, V128, V128_LOAD, V128_STORE, VOID,
 } from "./wasmEncoding.js";
+import { heapFunction, heapModule } from "./wasmHeapModule.js";
 
 /**
  * The module for `groups` = outChannels / 4: exports
@@ -41,31 +41,12 @@ export function wasmFilterGradSimdModule(shared: boolean, groups: number): Uint8
   body.push(BR, 0, END, END);
   for (let k = 0; k < groups; k++) body.push(LOCAL_GET, acc, LOCAL_GET, a(k), ...V128_STORE, 0x00, ...uleb(16 * k));
   body.push(END);
-  const limits = shared ? [0x03, 0x00, ...uleb(65536)] : [0x00, 0x00];
-  return new Uint8Array([
-    ...WASM_HEADER,
-    ...section(1, [1, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]),
-    ...section(2, [1, ...wasmName("env"), ...wasmName("memory"), 0x02, ...limits]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...wasmName("tap"), 0x00, 0]),
-    ...section(10, [1, ...uleb(body.length), ...body]),
-  ]);
+  return heapModule(shared, "tap", [I32, I32, I32, I32, I32, I32], body);
 }
 
 export type WasmFilterGradTap = (x: number, dy: number, rows: number, cols: number, xRowBytes: number, acc: number) => void;
 
-const instances = new WeakMap<WebAssembly.Memory, Map<number, WasmFilterGradTap>>();
-
 /** The `tap` function for `groups` groups of four output channels, bound to `memory`. */
 export function wasmFilterGradTap(memory: WebAssembly.Memory, groups: number): WasmFilterGradTap {
-  let byGroups = instances.get(memory);
-  if (byGroups === undefined) instances.set(memory, (byGroups = new Map()));
-  let fn = byGroups.get(groups);
-  if (fn === undefined) {
-    const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(wasmFilterGradSimdModule(shared, groups)), { env: { memory } });
-    fn = instance.exports.tap as WasmFilterGradTap;
-    byGroups.set(groups, fn);
-  }
-  return fn;
+  return heapFunction<WasmFilterGradTap>(memory, `filterGrad${groups}`, "tap", (shared) => wasmFilterGradSimdModule(shared, groups));
 }

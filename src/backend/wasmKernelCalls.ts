@@ -54,11 +54,3 @@ export function explicitPad(top: number, bottom: number, left: number, right: nu
   ];
 }
 
-/**
- * The wasm backend's heap (Emscripten's Module.asm.memory), for the hand-encoded SIMD modules that
- * import it and work on tensors in place; undefined when the backend does not expose it.
- */
-export function wasmHeapMemory(backend: unknown): WebAssembly.Memory | undefined {
-  const memory = (backend as { wasm?: { asm?: { memory?: unknown } } }).wasm?.asm?.memory;
-  return memory instanceof WebAssembly.Memory ? memory : undefined;
-}

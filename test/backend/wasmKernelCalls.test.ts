@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../src/backend/initBackend.js";
-import { WasmKernelCalls, wasmHeapMemory, type WasmHeapBackend } from "../../src/backend/wasmKernelCalls.js";
+import { WasmKernelCalls, type WasmHeapBackend } from "../../src/backend/wasmKernelCalls.js";
 import { backendBuffers } from "./backendTestUtils.js";
 
 beforeAll(async () => {
@@ -22,19 +22,5 @@ describe("WasmKernelCalls", () => {
     const result = tf.engine().makeTensorFromTensorInfo(kept);
     expect(result.arraySync()).toEqual([[1, 2, 3], [4, 5, 6]]);
     tf.dispose([x, result]);
-  });
-});
-
-describe("wasmHeapMemory", () => {
-  it("is the wasm backend's WebAssembly.Memory, holding the tensors' data; undefined elsewhere", async () => {
-    await tf.setBackend("wasm");
-    const memory = wasmHeapMemory(tf.backend());
-    expect(memory).toBeInstanceOf(WebAssembly.Memory);
-    const x = tf.tensor1d([7, 8, 9]);
-    const view = (tf.backend() as unknown as WasmHeapBackend).typedArrayFromHeap(x) as Float32Array;
-    expect(Array.from(new Float32Array(memory!.buffer, view.byteOffset, 3))).toEqual([7, 8, 9]);
-    x.dispose();
-    expect(wasmHeapMemory(tf.findBackend("cpu"))).toBeUndefined();
-    expect(wasmHeapMemory({ wasm: { asm: { memory: {} } } })).toBeUndefined();
   });
 });
