@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { SparsekitError } from "../validation/SparsekitError.js";
 import { stringify } from "yaml";
 import { hashJson } from "../experiments/canonicalJson.js";
 import { writeFileAtomic } from "./atomicFile.js";
@@ -117,6 +118,9 @@ export async function writeK8sJob(dir: string, manifest: SweepManifest, options:
   if (options.dryRun) return { file, applied: false, instructions };
   const r = spawnSync("kubectl", ["apply", "-f", file], { encoding: "utf8", timeout: 120_000 });
   if (r.error && (r.error as NodeJS.ErrnoException).code === "ENOENT") return { file, applied: false, instructions: `kubectl not found. ${instructions}` };
-  if (r.status !== 0) throw new Error(`kubectl apply -f ${file} failed: ${(r.stderr || r.error?.message || "").trim()}`);
+  if (r.status !== 0) {
+    // A kubectl without a reachable cluster is common (a laptop): name it, keep the written manifest.
+    throw new SparsekitError(`kubectl apply -f ${file} failed: ${(r.stderr || r.error?.message || "").trim()}\nThe Job manifest is written. ${instructions}`);
+  }
   return { file, applied: true, instructions: r.stdout.trim() };
 }

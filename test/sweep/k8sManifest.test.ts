@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { V1Job } from "@kubernetes/client-node";
 // The package's main entry needs Node 22 (undici); its generated models load on Node 20.
 import { ObjectSerializer } from "@kubernetes/client-node/dist/gen/models/ObjectSerializer.js";
@@ -8,6 +9,7 @@ import { getExperiment } from "../../src/experiments/registry.js";
 import { K8S_SWEEP_MOUNT, k8sJob, k8sJobYaml, writeK8sJob } from "../../src/sweep/k8sManifest.js";
 import { EXIT_INTERRUPTED } from "../../src/sweep/signalCheckpoint.js";
 import { createSweepManifest } from "../../src/sweep/sweepManifest.js";
+import { SparsekitError } from "../../src/validation/SparsekitError.js";
 import { runCliForTest } from "../cli/runCliForTest.js";
 import { tempDir } from "./sweepTestHelpers.js";
 
@@ -55,5 +57,26 @@ describe("k8s manifest", () => {
     expect(job.spec?.template.spec?.volumes?.[0].persistentVolumeClaim?.claimName).toBe("sweeps");
     const w = await writeK8sJob(dir, manifest, { ...options, dryRun: true });
     expect(w.applied).toBe(false);
+  });
+
+  it("a kubectl that reaches no cluster is an error naming it, with the manifest written and how to apply it (no stack trace)", async () => {
+    const bin = tempDir("fake-kubectl");
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, "kubectl"), '#!/bin/sh\necho "error: dial tcp 127.0.0.1:8080: connect: connection refused" >&2\nexit 1\n');
+    chmodSync(join(bin, "kubectl"), 0o755);
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      const dir = tempDir("k8s-down");
+      await expect(writeK8sJob(dir, manifest, options)).rejects.toThrow(SparsekitError);
+      const r = await runCliForTest(["--backend", "cpu", "sweep", "sphere-lambda", "--quick", "--executor", "k8s", "--out", dir]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/^sparsekit: error: kubectl apply -f .*job\.yaml failed: error: dial tcp .* connection refused/);
+      expect(r.err).toMatch(/The Job manifest is written\. Copy .* then: kubectl apply -f/);
+      expect(r.err).not.toMatch(/\n\s+at /);
+      expect(existsSync(join(dir, "k8s", "job.yaml"))).toBe(true);
+    } finally {
+      process.env.PATH = path;
+    }
   });
 });
