@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { wasmFilterGradSimdModule, wasmFilterGradTap } from "./wasmFilterGradSimd.js";
+import { type FilterGradBlocking, wasmFilterGradSimdModule, wasmFilterGradTap } from "./wasmFilterGradSimd.js";
 import { WasmKernelCalls, explicitPad, type WasmHeapBackend } from "./wasmKernelCalls.js";
 import { heapForModule } from "./wasmHeapModule.js";
 
@@ -10,14 +10,17 @@ import { heapForModule } from "./wasmHeapModule.js";
  * dW[r, c, i, o] = sum_{b, y, x} X[b, y*sH + r - padTop, x*sW + c - padLeft, i] * dY[b, y, x, o]
  * (dilations are 1: tfjs does not differentiate dilated conv2d).
  *
- * That sum is itself a convolution, which the wasm Conv2D kernel (XNNPACK) runs ~30x faster than
- * a JS loop: the batch becomes the contracted channel axis and dY the filter,
+ * NHWC float32 with output or input channels a multiple of 4 (every conv layer sparsekit trains): a
+ * hand-encoded SIMD loop (wasmFilterGradSimd.ts) that keeps a
+ * register block of dW and streams one image per call; MNIST CNN step (batch 128): layer 2 ~60 ->
+ * ~20 ms, layer 1 ~5 ms (as XNNPACK convolutions or matmuls: 2-15 GFLOP/s, since they pack all of
+ * dY for a small output).
+ * Other NHWC: the sum as one XNNPACK convolution, the batch as the contracted channel axis and dY
+ * as the filter,
  *   dW' = conv2d(X' = X^T[i, y, x, b], F = dY^T[y, x, b, o], stride 1, dilation (sH, sW)),
- * dW' of shape [i, r, c, o] and transposed to [r, c, i, o]. Measured on the MNIST CNN step
- * (batch 128): ~860 ms -> see bench/README.md. One input channel with stride 1 (first layers)
- * goes to a SIMD loop instead (conv2DBackpropFilterOneChannel). NCHW inputs keep the direct loop
- * (the old kernel: the cpu backend's arithmetic, as an outer-product accumulation over contiguous
- * channels).
+ * dW' of shape [i, r, c, o] and transposed to [r, c, i, o] (~30x a JS loop).
+ * NCHW inputs keep the direct loop (the cpu backend's arithmetic, as an outer-product accumulation
+ * over contiguous channels).
  */
 
 interface Conv2DBackpropFilterAttrs {
@@ -61,93 +64,86 @@ function conv2DBackpropFilterAsConv(backend: WasmHeapBackend, x: tf.TensorInfo, 
 }
 
 /**
- * When fH*fW*inChannels <= outChannels (first layers: few input channels) the convolution above
- * moves and packs all of dY (and X) for little arithmetic; one matmul does less:
- * dW[(r, c, i), o] = colsT[(r, c, i), n] . dY[n, o] with n = (b, y, x), colsT the transposed
- * im2col matrix written in JS (for one input channel its rows are shifted copies of image rows)
- * and dY used as it is (XNNPACK packs it). MNIST CNN layer 1 (3x3x1 -> 32, batch 128): ~25 ms ->
- * ~8 ms CPU here; for layer 2 (3x3x32 -> 64) the convolution path stays faster (~75 vs ~83 ms).
+ * Register block of the SIMD loop for a filter with `inChannels` x `outChannels` entries: the
+ * block of `inBlock` input x 4 `outGroups` output channels with the most arithmetic per load,
+ * 2 inBlock outGroups / (inBlock + outGroups), among those whose accumulators, splats and one dY
+ * vector fit the 16 SIMD registers V8 uses on x64 (inBlock outGroups + inBlock + 1 <= 15; measured
+ * on the MNIST CNN's layer 2, 32 -> 64: 4x2 and 2x4 46 GFLOP/s, 8x1, 4x4, 2x2, 1x8 32-34).
+ * Undefined when the output channels are not a multiple of 4.
  */
-function conv2DBackpropFilterIm2colT(backend: WasmHeapBackend, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
-  const { batchSize: nb, inHeight: ih, inWidth: iw, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
-  const { filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
-  const { top, left } = info.padInfo;
-  const n = nb * oh * ow;
-  const k = fH * fW * ci;
-  const calls = new WasmKernelCalls(backend);
-  try {
-    const colsT = calls.output([1, k, n]);
-    // Views after every allocation: makeOutput may grow (and detach) the heap.
-    const xv = backend.typedArrayFromHeap(x) as Float32Array;
-    const cv = backend.typedArrayFromHeap(colsT) as Float32Array;
-    cv.fill(0);
-    for (let r = 0; r < fH; r++) {
-      for (let c = 0; c < fW; c++) {
-        // Output columns whose tap (r, c) lands inside the input row.
-        const lo = Math.max(0, Math.ceil((left - c) / sW));
-        const hi = Math.min(ow, Math.floor((iw - 1 + left - c) / sW) + 1);
-        if (hi <= lo) continue;
-        for (let i = 0; i < ci; i++) {
-          const row = ((r * fW + c) * ci + i) * n;
-          for (let b = 0; b < nb; b++) {
-            for (let y = 0; y < oh; y++) {
-              const xr = y * sH + r - top;
-              if (xr < 0 || xr >= ih) continue;
-              const to = row + (b * oh + y) * ow;
-              const from = ((b * ih + xr) * iw + c - left) * ci + i;
-              if (ci === 1 && sW === 1) cv.set(xv.subarray(from + lo, from + hi), to + lo);
-              else for (let xx = lo; xx < hi; xx++) cv[to + xx] = xv[from + xx * sW * ci];
-            }
-          }
-        }
-      }
+export function filterGradBlocking(inChannels: number, outChannels: number): FilterGradBlocking | undefined {
+  if (outChannels % 4 !== 0) return undefined;
+  let best: FilterGradBlocking | undefined;
+  let bestIntensity = 0;
+  for (let outGroups = 1; outGroups <= 8; outGroups++) {
+    if ((outChannels / 4) % outGroups !== 0) continue;
+    for (let inBlock = 1; inBlock * outGroups + inBlock + 1 <= 15; inBlock++) {
+      if (inChannels % inBlock !== 0) continue;
+      const intensity = (inBlock * outGroups) / (inBlock + outGroups);
+      if (intensity > bestIntensity) [best, bestIntensity] = [{ inChannels, outChannels, inBlock, outGroups }, intensity];
     }
-    // dY viewed as [1, n, co] (same buffer; the kernel's own reshape takes a reference).
-    const dw = calls.run("BatchMatMul", { a: colsT, b: { ...dy, shape: [1, n, co] } }, { transposeA: false, transposeB: false });
-    dw.shape = [fH, fW, ci, co];
-    return calls.keep(dw);
-  } finally {
-    calls.dispose();
   }
+  return best;
 }
 
 /**
- * One input channel, stride 1, output channels a multiple of 4: dW[r, c, 0, :] accumulated by the
- * SIMD loop of wasmFilterGradSimd.ts, one call per image and tap, over a zero-padded copy of X
- * (so no bounds checks) of size (outHeight + fH - 1) x (outWidth + fW - 1). MNIST CNN layer 1
- * (3x3 -> 32, batch 128): 30 -> ~5 ms.
+ * dW by the SIMD loop of wasmFilterGradSimd.ts over a zero-padded copy of X (so no bounds checks),
+ * one call per image and group of taps. With stride 1 along the width a group is a whole filter
+ * row: its taps read consecutive pixels, so (tap, input channel) is one contiguous axis of
+ * fW x inChannels entries, and dW[r] is [fW * inChannels, outChannels] (first layers with one
+ * input channel get a register block over the taps). Otherwise a group is one tap. `swapped`
+ * (output channels not a multiple of 4, e.g. a decoder to one channel): the loop splats dY and
+ * vectorises over X, giving each group's block transposed. MNIST CNN (batch 128): layer 2,
+ * 3x3x32 -> 64, ~60 ms as an XNNPACK convolution -> ~20 ms; layer 1, 3x3x1 -> 32, ~7 -> ~3 ms.
  */
-function conv2DBackpropFilterOneChannel(backend: WasmHeapBackend, memory: WebAssembly.Memory, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
-  const { batchSize: nb, inHeight: ih, inWidth: iw, outHeight: oh, outWidth: ow, outChannels: co } = info;
-  const { filterHeight: fH, filterWidth: fW } = info;
+function conv2DBackpropFilterSimd(backend: WasmHeapBackend, memory: WebAssembly.Memory, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo | undefined {
+  const { batchSize: nb, inHeight: ih, inWidth: iw, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
+  const { filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
   const { top, left } = info.padInfo;
-  const hp = oh + fH - 1;
-  const wp = ow + fW - 1;
+  const groupTaps = sW === 1 ? fW : 1;
+  const groupChannels = groupTaps * ci;
+  const swapped = co % 4 !== 0;
+  const blocking = swapped ? filterGradBlocking(co, groupChannels) : filterGradBlocking(groupChannels, co);
+  if (blocking === undefined) return undefined;
+  const tap = wasmFilterGradTap(memory, blocking);
+  // Padded X: every tap of every output pixel lands inside.
+  const hp = (oh - 1) * sH + fH;
+  const wp = (ow - 1) * sW + fW;
   const calls = new WasmKernelCalls(backend);
   try {
-    const padded = calls.output([nb, hp, wp, 1]);
-    const dw = calls.output([fH, fW, 1, co]);
+    const padded = calls.output([nb, hp, wp, ci]);
+    const dw = calls.output([fH, fW, ci, co]);
     // Views after every allocation: makeOutput may grow (and detach) the heap.
     const xv = backend.typedArrayFromHeap(x) as Float32Array;
     const pv = backend.typedArrayFromHeap(padded) as Float32Array;
-    const dyv = backend.typedArrayFromHeap(dy) as Float32Array;
+    const dyAt = (backend.typedArrayFromHeap(dy) as Float32Array).byteOffset;
     const dwv = backend.typedArrayFromHeap(dw) as Float32Array;
     pv.fill(0);
     dwv.fill(0);
-    // padded[b, yy, xx] = X[b, yy - top, xx - left] where that pixel exists
-    const c0 = Math.min(wp, left);
-    const c1 = Math.min(wp, iw + left);
+    const [c0, c1] = [Math.min(wp, left), Math.min(wp, iw + left)];
     for (let b = 0; b < nb; b++) {
       for (let yy = top; yy < Math.min(hp, ih + top); yy++) {
-        const from = (b * ih + yy - top) * iw + c0 - left;
-        pv.set(xv.subarray(from, from + c1 - c0), (b * hp + yy) * wp + c0);
+        const from = ((b * ih + yy - top) * iw + c0 - left) * ci;
+        pv.set(xv.subarray(from, from + (c1 - c0) * ci), ((b * hp + yy) * wp + c0) * ci);
       }
     }
-    const tap = wasmFilterGradTap(memory, co / 4);
-    for (let b = 0; b < nb; b++) {
-      const dyAt = dyv.byteOffset + b * oh * ow * co * 4;
-      for (let r = 0; r < fH; r++) {
-        for (let c = 0; c < fW; c++) tap(pv.byteOffset + ((b * hp + r) * wp + c) * 4, dyAt, oh, ow, wp * 4, dwv.byteOffset + (r * fW + c) * co * 4);
+    const [xRowBytes, xColBytes, dyRowBytes, dyColBytes] = [sH * wp * ci * 4, sW * ci * 4, ow * co * 4, co * 4];
+    for (let r = 0; r < fH; r++) {
+      for (let c = 0; c < fW; c += groupTaps) {
+        const acc = dwv.byteOffset + (r * fW + c) * ci * co * 4;
+        for (let b = 0; b < nb; b++) {
+          const xFirst = pv.byteOffset + ((b * hp + r) * wp + c) * ci * 4;
+          const dyFirst = dyAt + b * oh * ow * co * 4;
+          if (swapped) tap(dyFirst, xFirst, oh, ow, dyRowBytes, dyColBytes, xRowBytes, xColBytes, acc);
+          else tap(xFirst, dyFirst, oh, ow, xRowBytes, xColBytes, dyRowBytes, dyColBytes, acc);
+        }
+      }
+    }
+    if (swapped) {
+      // Each group's [co, groupChannels] block -> [groupChannels, co].
+      const blocks = dwv.slice();
+      for (let at = 0; at < blocks.length; at += co * groupChannels) {
+        for (let o = 0; o < co; o++) for (let i = 0; i < groupChannels; i++) dwv[at + i * co + o] = blocks[at + o * groupChannels + i];
       }
     }
     return calls.keep(dw);
@@ -177,14 +173,10 @@ function conv2DBackpropFilterWasm(args: Parameters<tf.KernelFunc>[0]): tf.Tensor
   const left = info.padInfo.left;
   const channelsLast = info.dataFormat === "channelsLast";
   if (channelsLast && x.dtype === "float32" && dy.dtype === "float32") {
-    if (inChannels === 1 && sH === 1 && sW === 1 && outChannels % 4 === 0) {
-      const memory = heapForModule(backend, "filterGrad1", (shared) => wasmFilterGradSimdModule(shared, 1));
-      if (memory !== undefined) return conv2DBackpropFilterOneChannel(backend, memory, x, dy, info);
-    }
-    if (tf.getKernel("Conv2D", "wasm") !== undefined) {
-      if (fH * fW * inChannels <= outChannels) return conv2DBackpropFilterIm2colT(backend, x, dy, info);
-      return conv2DBackpropFilterAsConv(backend, x, dy, info);
-    }
+    const memory = heapForModule(backend, "filterGrad", (shared) => wasmFilterGradSimdModule(shared, { inChannels: 4, outChannels: 8, inBlock: 4, outGroups: 2 }));
+    const simd = memory === undefined ? undefined : conv2DBackpropFilterSimd(backend, memory, x, dy, info);
+    if (simd !== undefined) return simd;
+    if (tf.getKernel("Conv2D", "wasm") !== undefined) return conv2DBackpropFilterAsConv(backend, x, dy, info);
   }
 
   // Element strides of x and dy for (batch, row, col, channel) in either layout.

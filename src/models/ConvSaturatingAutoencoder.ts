@@ -65,54 +65,6 @@ function flipKernel(kernel: tf.Tensor4D): tf.Tensor4D {
   return tf.transpose(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]);
 }
 
-/**
- * Stride-1 convolution with `p` zeros on every side, `y[b,i,j,o] = sum_{r,c,ch} xpad[b,i+r,j+c,ch] K[r,c,ch,o]`,
- * whose gradients are also forward convolutions:
- * `dx = conv(dy, flipKernel(K), pad k-1-p)` and `dK[r,c,ch,o] = sum_{b,i,j} xpad[b,i+r,j+c,ch] dy[b,i,j,o]`,
- * the latter a convolution of x (channels and batch swapped) with dy as the kernel, or, when the
- * kernel has fewer output than input channels, of dy with x as the kernel (see filterGradient).
- * Why: tfjs's own Conv2DBackpropInput/Filter kernels for the tied decoder's shapes (many channels
- * in, one out) are several times slower than XNNPACK's Conv2D on wasm; this is the same arithmetic
- * (checked against finite differences in the tests).
- */
-function paddedConv2d(x: tf.Tensor4D, kernel: tf.Tensor4D, p: number): tf.Tensor4D {
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [xs, ks, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
-    save([xs, ks]);
-    return {
-      value: tf.conv2d(xs, ks, 1, spatialPad(p)),
-      gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
-        const [xv, kv] = saved as [tf.Tensor4D, tf.Tensor4D];
-        const k = kv.shape[0];
-        const dx = tf.conv2d(dy as tf.Tensor4D, flipKernel(kv), 1, spatialPad(k - 1 - p));
-        return [dx, filterGradient(xv, dy as tf.Tensor4D, k, p)];
-      },
-    };
-  });
-  return op(x, kernel) as tf.Tensor4D;
-}
-
-/**
- * dK[r,c,ch,o] = sum_{b,i,j} xpad[b,i+r,j+c,ch] dy[b,i,j,o] as one forward convolution, in the
- * form whose output has the most channels (XNNPACK is slow with one or two output channels: 30 ms
- * against 4 ms for the tied decoder of satae-mnist's conv variant, 7x7, 8 -> 1, batch 64):
- * - ch <= o: x^T [ch, H, W, B] convolved with dy^T [Ho, Wo, B, o], pad p -> [ch, k, k, o];
- * - ch > o: dy^T [o, Ho, Wo, B] convolved with x^T [H, W, B, ch], pad k-1-p -> [o, k, k, ch],
- *   the correlation taken the other way round, so its spatial axes come out reversed.
- */
-function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, p: number): tf.Tensor4D {
-  const ch = x.shape[3];
-  const o = dy.shape[3];
-  if (ch <= o) {
-    const xT = tf.transpose(x, [3, 1, 2, 0]) as tf.Tensor4D;
-    const dyT = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
-    return tf.transpose(tf.conv2d(xT, dyT, 1, spatialPad(p)), [1, 2, 0, 3]);
-  }
-  const dyT = tf.transpose(dy, [3, 1, 2, 0]) as tf.Tensor4D;
-  const xT = tf.transpose(x, [1, 2, 0, 3]) as tf.Tensor4D;
-  return tf.reverse(tf.transpose(tf.conv2d(dyT, xT, 1, spatialPad(k - 1 - p)), [1, 2, 3, 0]), [0, 1]);
-}
-
 function resolveConfig(options: ConvSaturatingAutoencoderOptions, where: string): ConvSaturatingAutoencoderConfig {
   if (options === null || typeof options !== "object") {
     throw new SparsekitError(`${where}: argument 'options' must be an object with at least height, width, filters and kernelSize, got ${String(options)}.`);
@@ -227,8 +179,6 @@ export class ConvSaturatingAutoencoder extends VariableModel<ConvSaturatingAutoe
   }
 
   private preActivationsWith(x: tf.Tensor, params?: Partial<Record<string, tf.Tensor>>): tf.Tensor4D {
-    // tfjs's own gradient here: it skips dx when x is data (paddedConv2d's custom gradient cannot);
-    // its filter gradient (few input channels) is the convolution filterGradient's first form runs.
     const conv = tf.conv2d(x as tf.Tensor4D, this.param(params, "K") as tf.Tensor4D, 1, spatialPad(this.encoderPad));
     return tf.add(conv, this.param(params, "b"));
   }
@@ -238,7 +188,7 @@ export class ConvSaturatingAutoencoder extends VariableModel<ConvSaturatingAutoe
     // Tied: the adjoint of the encoder's convolution = a convolution with the flipped kernel, in and
     // out channels swapped, padded by k - 1 - pad (back to H x W). Untied: Kdec (k x k x F x C) there.
     const kernel = tied ? flipKernel(this.param(params, "K") as tf.Tensor4D) : (this.param(params, "Kdec") as tf.Tensor4D);
-    const out = tf.add(paddedConv2d(h as tf.Tensor4D, kernel, k - 1 - this.encoderPad), this.param(params, "c")) as tf.Tensor4D;
+    const out = tf.add(tf.conv2d(h as tf.Tensor4D, kernel, 1, spatialPad(k - 1 - this.encoderPad)), this.param(params, "c")) as tf.Tensor4D;
     return decoderOutput === "sigmoid" ? tf.sigmoid(out) : out;
   }
 

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../src/backend/initBackend.js";
-import { installWasmConv2DBackpropFilter } from "../../src/backend/wasmConv2DBackpropFilter.js";
+import { filterGradBlocking, installWasmConv2DBackpropFilter } from "../../src/backend/wasmConv2DBackpropFilter.js";
 import { backendBuffers, expectClose, seededValues, sizeOf, valuesOn } from "./backendTestUtils.js";
 
 beforeAll(async () => {
@@ -16,27 +16,47 @@ interface Case {
 }
 
 const CASES: Case[] = [
+  // Neither channel count a multiple of 4: the XNNPACK convolution path.
   { x: [2, 5, 5, 1], filter: [3, 3, 1, 2], strides: 1, pad: "valid" },
-  { x: [1, 6, 7, 3], filter: [3, 2, 3, 4], strides: 1, pad: "same" },
   { x: [3, 7, 6, 2], filter: [3, 3, 2, 3], strides: [2, 2], pad: "same" },
   { x: [2, 8, 8, 2], filter: [2, 3, 2, 2], strides: [2, 1], pad: "valid" },
   { x: [1, 5, 5, 2], filter: [3, 3, 2, 1], strides: 1, pad: 1 },
-  // fH*fW*inChannels <= outChannels: the im2col + matmul path.
+  { x: [2, 6, 7, 1], filter: [3, 3, 1, 9], strides: 1, pad: [[0, 0], [2, 0], [1, 2], [0, 0]] },
+  { x: [1, 6, 6, 3], filter: [2, 2, 3, 2], strides: 1, pad: [[0, 0], [3, 3], [2, 2], [0, 0]] },
+  // Output channels a multiple of 4: the SIMD loop (register blocks 1, 2, 3, 4 input channels x 1 or 2 groups of 4).
+  { x: [1, 6, 7, 3], filter: [3, 2, 3, 4], strides: 1, pad: "same" },
   { x: [3, 9, 8, 1], filter: [3, 3, 1, 16], strides: 1, pad: "same" },
   { x: [2, 9, 8, 1], filter: [3, 3, 1, 12], strides: [2, 3], pad: "valid" },
   { x: [2, 7, 7, 2], filter: [2, 2, 2, 8], strides: 2, pad: "same" },
-  { x: [2, 6, 7, 1], filter: [3, 3, 1, 9], strides: 1, pad: [[0, 0], [2, 0], [1, 2], [0, 0]] },
-  // One input channel, stride 1, output channels a multiple of 4: the SIMD loop.
   { x: [2, 14, 14, 1], filter: [5, 5, 1, 8], strides: 1, pad: "same" },
   { x: [2, 10, 9, 1], filter: [3, 4, 1, 8], strides: 1, pad: "valid" },
   { x: [2, 9, 10, 1], filter: [4, 3, 1, 4], strides: 1, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
   { x: [1, 6, 6, 1], filter: [7, 7, 1, 12], strides: 1, pad: "same" },
-  // The convolution path with strides, remainders and explicit padding.
   { x: [4, 12, 12, 8], filter: [3, 3, 8, 16], strides: 1, pad: "same" },
   { x: [2, 11, 10, 3], filter: [5, 3, 3, 4], strides: [3, 2], pad: "valid" },
+  { x: [2, 9, 9, 12], filter: [3, 3, 12, 24], strides: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  // Only input channels a multiple of 4: the SIMD loop with the roles swapped.
   { x: [2, 9, 9, 4], filter: [3, 3, 4, 5], strides: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
-  { x: [1, 6, 6, 3], filter: [2, 2, 3, 2], strides: 1, pad: [[0, 0], [3, 3], [2, 2], [0, 0]] },
+  { x: [2, 10, 10, 8], filter: [7, 7, 8, 1], strides: 1, pad: "same" },
+  { x: [2, 9, 8, 12], filter: [3, 2, 12, 3], strides: [1, 2], pad: "valid" },
 ];
+
+describe("filterGradBlocking", () => {
+  it("picks the register block with the most arithmetic per load that tiles the filter and fits 15 registers", () => {
+    expect(filterGradBlocking(32, 64)).toMatchObject({ inBlock: 4, outGroups: 2 });
+    expect(filterGradBlocking(96, 64)).toMatchObject({ inBlock: 4, outGroups: 2 });
+    expect(filterGradBlocking(7, 8)).toMatchObject({ inBlock: 7, outGroups: 1 });
+    expect(filterGradBlocking(1, 56)).toMatchObject({ inBlock: 1, outGroups: 7 });
+    expect(filterGradBlocking(3, 32)).toMatchObject({ inBlock: 3, outGroups: 2 });
+    expect(filterGradBlocking(8, 6)).toBeUndefined();
+    for (const [ci, co] of [[1, 4], [5, 12], [64, 128], [9, 36], [13, 20]]) {
+      const b = filterGradBlocking(ci, co)!;
+      expect(ci % b.inBlock).toBe(0);
+      expect(co % (4 * b.outGroups)).toBe(0);
+      expect(b.inBlock * b.outGroups + b.inBlock + 1).toBeLessThanOrEqual(15);
+    }
+  });
+});
 
 describe("wasm Conv2DBackpropFilter", () => {
   it("is registered by initBackend, idempotently", () => {
