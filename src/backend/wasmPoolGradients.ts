@@ -1,5 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { WasmHeapBackend } from "./wasmKernelCalls.js";
+import { heapForModule } from "./wasmHeapModule.js";
+import { wasmMaxPoolGradSimd, wasmMaxPoolGradSimdModule } from "./wasmMaxPoolGradSimd.js";
 
 /**
  * Why: the stock wasm MaxPoolGrad of tfjs 4.22 goes through a generic 3-D pooling template
@@ -108,6 +110,17 @@ export function maxPool2x2GradInto(x: Float32Array, dy: Float32Array, dx: Float3
   }
 }
 
+/**
+ * 2 x 2 windows with stride 2 that tile the input exactly (no padding, even height and width) over
+ * channels in groups of four: the SIMD loop of wasmMaxPoolGradSimd.ts (same result as
+ * maxPool2x2GradInto; MNIST CNN step, both pools: ~20 -> ~4 ms).
+ */
+function tilesWith2x2(info: tf.backend_util.Conv2DInfo): boolean {
+  const { filterHeight, filterWidth, strideHeight, strideWidth, inHeight, inWidth, outHeight, outWidth, inChannels } = info;
+  return filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && info.padInfo.top === 0 && info.padInfo.left === 0 &&
+    inHeight === 2 * outHeight && inWidth === 2 * outWidth && inChannels % 4 === 0;
+}
+
 function wasmMaxPoolGrad(original: tf.KernelFunc): MarkedKernelFunc {
   const kernelFunc: MarkedKernelFunc = (args) => {
     const dy = args.inputs.dy as tf.TensorInfo;
@@ -119,6 +132,13 @@ function wasmMaxPoolGrad(original: tf.KernelFunc): MarkedKernelFunc {
     const backend = args.backend as unknown as WasmHeapBackend;
     // Allocate first: makeOutput may grow the heap and detach earlier views.
     const dx = backend.makeOutput(input.shape, "float32");
+    const memory = tilesWith2x2(info) ? heapForModule(backend, "maxPoolGrad2x2", wasmMaxPoolGradSimdModule) : undefined;
+    if (memory !== undefined) {
+      const { outHeight, outWidth, inChannels: ch, batchSize } = info;
+      const at = (t: tf.TensorInfo) => (backend.typedArrayFromHeap(t) as Float32Array).byteOffset;
+      wasmMaxPoolGradSimd(memory)(at(input), at(dy), at(dx), batchSize * outHeight, outWidth, ch / 4, 4 * ch, 4 * 2 * outWidth * ch);
+      return dx;
+    }
     maxPoolGradInto(
       backend.typedArrayFromHeap(input) as Float32Array,
       backend.typedArrayFromHeap(dy) as Float32Array,

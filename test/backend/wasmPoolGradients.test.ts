@@ -21,6 +21,9 @@ const CASES: Case[] = [
   { x: [2, 7, 9, 2], size: 3, strides: 2, pad: "valid" },
   { x: [1, 9, 8, 5], size: [3, 2], strides: [1, 2], pad: "same" },
   { x: [3, 6, 6, 1], size: 3, strides: 1, pad: 1 },
+  // Windows that tile the input, channels in fours: the SIMD loop.
+  { x: [2, 8, 8, 8], size: 2, strides: 2, pad: "valid" },
+  { x: [3, 6, 10, 4], size: 2, strides: 2, pad: "same" },
 ];
 
 describe("wasm MaxPoolGrad", () => {
