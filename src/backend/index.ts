@@ -29,6 +29,7 @@ export {
   uninstallWasmReduceGradients,
   isWasmReduceGradientsInstalled,
 } from "./wasmReduceGradients.js";
+export { installWasmConv2D, uninstallWasmConv2D } from "./wasmConv2D.js";
 export { installWasmConv2DBackpropFilter } from "./wasmConv2DBackpropFilter.js";
 export { installWasmUnsortedSegmentSum } from "./wasmUnsortedSegmentSum.js";
 export { installWasmConv2DBackpropInput, uninstallWasmConv2DBackpropInput } from "./wasmConv2DBackpropInput.js";

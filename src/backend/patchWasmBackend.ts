@@ -1,4 +1,5 @@
 import { installWasmCastIdentity } from "./wasmCastIdentity.js";
+import { installWasmConv2D } from "./wasmConv2D.js";
 import { installWasmConv2DBackpropFilter } from "./wasmConv2DBackpropFilter.js";
 import { installWasmConv2DBackpropInput } from "./wasmConv2DBackpropInput.js";
 import { installWasmMaxPoolGrad } from "./wasmPoolGradients.js";
@@ -15,6 +16,7 @@ export interface WasmPatchReport {
   castIdentity: boolean;
   tile: boolean;
   reduceGradients: boolean;
+  conv2D: boolean;
   conv2DBackpropFilter: boolean;
   unsortedSegmentSum: boolean;
   conv2DBackpropInput: boolean;
@@ -27,7 +29,8 @@ export interface WasmPatchReport {
  * Applies every sparsekit fix to the tfjs wasm backend (each file explains its own measurement):
  * - speed: transposed matmuls through XNNPACK (wasmMatMulOverride.ts), buffer sharing instead of
  *   copies for Identity and same-dtype Cast (wasmCastIdentity.ts), a block-copy Tile
- *   (wasmTile.ts), Sum/Mean gradients that build their ones with the Fill kernel
+ *   (wasmTile.ts), a SIMD Conv2D for layers with many products per output (wasmConv2D.ts),
+ *   Sum/Mean gradients that build their ones with the Fill kernel
  *   (wasmReduceGradients.ts), convolution gradients as XNNPACK convolutions
  *   (wasmConv2DBackpropFilter.ts, wasmConv2DBackpropInput.ts), a one-pass MaxPoolGrad
  *   (wasmPoolGradients.ts), Sum over leading axes without a transpose (wasmSum.ts), a Sign
@@ -44,6 +47,7 @@ export function patchWasmBackend(): WasmPatchReport {
     castIdentity: installWasmCastIdentity(),
     tile: installWasmTile(),
     reduceGradients: installWasmReduceGradients(),
+    conv2D: installWasmConv2D(),
     conv2DBackpropFilter: installWasmConv2DBackpropFilter(),
     unsortedSegmentSum: installWasmUnsortedSegmentSum(),
     conv2DBackpropInput: installWasmConv2DBackpropInput(),

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { isWasmKernelOverridden, overrideWasmKernel, restoreWasmKernel } from "./wasmKernelOverride.js";
 
 /**
  * The wasm Identity and Cast kernels of tfjs-backend-wasm 4.22, replaced for two reasons.
@@ -21,8 +22,6 @@ interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
 
-const MARK = Symbol.for("sparsekit.wasmCastIdentity");
-type MarkedKernelFunc = tf.KernelFunc & { [MARK]?: tf.KernelFunc };
 
 function share(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const x = args.inputs.x as tf.TensorInfo;
@@ -41,8 +40,8 @@ function castToBool(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   return out;
 }
 
-function replacement(name: "Identity" | "Cast", original: tf.KernelFunc): MarkedKernelFunc {
-  const kernelFunc: MarkedKernelFunc = (args) => {
+function replacement(name: "Identity" | "Cast", original: tf.KernelFunc): tf.KernelFunc {
+  const kernelFunc: tf.KernelFunc = (args) => {
     const x = args.inputs.x as tf.TensorInfo;
     if (x.dtype === "string" || x.dtype === "complex64") return original(args);
     if (name === "Cast") {
@@ -52,7 +51,6 @@ function replacement(name: "Identity" | "Cast", original: tf.KernelFunc): Marked
     }
     return share(args);
   };
-  kernelFunc[MARK] = original;
   return kernelFunc;
 }
 
@@ -60,10 +58,7 @@ const KERNELS = ["Identity", "Cast"] as const;
 
 /** True when both wasm kernels are sparsekit's. */
 export function isWasmCastIdentityInstalled(): boolean {
-  return KERNELS.every((name) => {
-    const k = tf.getKernel(name, "wasm");
-    return k !== undefined && (k.kernelFunc as MarkedKernelFunc)[MARK] !== undefined;
-  });
+  return KERNELS.every(isWasmKernelOverridden);
 }
 
 /**
@@ -72,24 +67,11 @@ export function isWasmCastIdentityInstalled(): boolean {
  */
 export function installWasmCastIdentity(): boolean {
   let changed = false;
-  for (const name of KERNELS) {
-    const current = tf.getKernel(name, "wasm");
-    if (current === undefined) return changed;
-    if ((current.kernelFunc as MarkedKernelFunc)[MARK] !== undefined) continue;
-    tf.unregisterKernel(name, "wasm");
-    tf.registerKernel({ ...current, kernelFunc: replacement(name, current.kernelFunc) });
-    changed = true;
-  }
+  for (const name of KERNELS) changed = overrideWasmKernel(name, (stock) => replacement(name, stock)) || changed;
   return changed;
 }
 
 /** Restores the stock kernels (for A/B measurements and tests). */
 export function uninstallWasmCastIdentity(): void {
-  for (const name of KERNELS) {
-    const current = tf.getKernel(name, "wasm");
-    const original = current && (current.kernelFunc as MarkedKernelFunc)[MARK];
-    if (current === undefined || original === undefined) continue;
-    tf.unregisterKernel(name, "wasm");
-    tf.registerKernel({ ...current, kernelFunc: original });
-  }
+  for (const name of KERNELS) restoreWasmKernel(name);
 }

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import { type FilterGradBlocking, wasmFilterGradSimdModule, wasmFilterGradTap } from "./wasmFilterGradSimd.js";
+import { outerProductBlocking, outerProductHeap, wasmOuterProductAccumulate } from "./wasmOuterProductSimd.js";
 import { WasmKernelCalls, explicitPad, type WasmHeapBackend } from "./wasmKernelCalls.js";
-import { heapForModule } from "./wasmHeapModule.js";
+import { paddedInput } from "./wasmPaddedInput.js";
 
 /**
  * Why: tfjs-backend-wasm 4.22 registers no Conv2DBackpropFilter kernel, so training any conv2d
@@ -11,7 +11,7 @@ import { heapForModule } from "./wasmHeapModule.js";
  * (dilations are 1: tfjs does not differentiate dilated conv2d).
  *
  * NHWC float32 with output or input channels a multiple of 4 (every conv layer sparsekit trains): a
- * hand-encoded SIMD loop (wasmFilterGradSimd.ts) that keeps a
+ * hand-encoded SIMD loop (wasmOuterProductSimd.ts) that keeps a
  * register block of dW and streams one image per call; MNIST CNN step (batch 128): layer 2 ~60 ->
  * ~20 ms, layer 1 ~5 ms (as XNNPACK convolutions or matmuls: 2-15 GFLOP/s, since they pack all of
  * dY for a small output).
@@ -64,30 +64,7 @@ function conv2DBackpropFilterAsConv(backend: WasmHeapBackend, x: tf.TensorInfo, 
 }
 
 /**
- * Register block of the SIMD loop for a filter with `inChannels` x `outChannels` entries: the
- * block of `inBlock` input x 4 `outGroups` output channels with the most arithmetic per load,
- * 2 inBlock outGroups / (inBlock + outGroups), among those whose accumulators, splats and one dY
- * vector fit the 16 SIMD registers V8 uses on x64 (inBlock outGroups + inBlock + 1 <= 15; measured
- * on the MNIST CNN's layer 2, 32 -> 64: 4x2 and 2x4 46 GFLOP/s, 8x1, 4x4, 2x2, 1x8 32-34).
- * Undefined when the output channels are not a multiple of 4.
- */
-export function filterGradBlocking(inChannels: number, outChannels: number): FilterGradBlocking | undefined {
-  if (outChannels % 4 !== 0) return undefined;
-  let best: FilterGradBlocking | undefined;
-  let bestIntensity = 0;
-  for (let outGroups = 1; outGroups <= 8; outGroups++) {
-    if ((outChannels / 4) % outGroups !== 0) continue;
-    for (let inBlock = 1; inBlock * outGroups + inBlock + 1 <= 15; inBlock++) {
-      if (inChannels % inBlock !== 0) continue;
-      const intensity = (inBlock * outGroups) / (inBlock + outGroups);
-      if (intensity > bestIntensity) [best, bestIntensity] = [{ inChannels, outChannels, inBlock, outGroups }, intensity];
-    }
-  }
-  return best;
-}
-
-/**
- * dW by the SIMD loop of wasmFilterGradSimd.ts over a zero-padded copy of X (so no bounds checks),
+ * dW by the SIMD loop of wasmOuterProductSimd.ts over a zero-padded copy of X (so no bounds checks),
  * one call per image and group of taps. With stride 1 along the width a group is a whole filter
  * row: its taps read consecutive pixels, so (tap, input channel) is one contiguous axis of
  * fW x inChannels entries, and dW[r] is [fW * inChannels, outChannels] (first layers with one
@@ -103,36 +80,27 @@ function conv2DBackpropFilterSimd(backend: WasmHeapBackend, memory: WebAssembly.
   const groupTaps = sW === 1 ? fW : 1;
   const groupChannels = groupTaps * ci;
   const swapped = co % 4 !== 0;
-  const blocking = swapped ? filterGradBlocking(co, groupChannels) : filterGradBlocking(groupChannels, co);
+  const blocking = swapped ? outerProductBlocking(co, groupChannels) : outerProductBlocking(groupChannels, co);
   if (blocking === undefined) return undefined;
-  const tap = wasmFilterGradTap(memory, blocking);
+  const tap = wasmOuterProductAccumulate(memory, blocking);
   // Padded X: every tap of every output pixel lands inside.
   const hp = (oh - 1) * sH + fH;
   const wp = (ow - 1) * sW + fW;
   const calls = new WasmKernelCalls(backend);
   try {
-    const padded = calls.output([nb, hp, wp, ci]);
+    const padded = paddedInput(calls, x, top, left, hp, wp);
     const dw = calls.output([fH, fW, ci, co]);
     // Views after every allocation: makeOutput may grow (and detach) the heap.
-    const xv = backend.typedArrayFromHeap(x) as Float32Array;
-    const pv = backend.typedArrayFromHeap(padded) as Float32Array;
+    const pAt = (backend.typedArrayFromHeap(padded) as Float32Array).byteOffset;
     const dyAt = (backend.typedArrayFromHeap(dy) as Float32Array).byteOffset;
     const dwv = backend.typedArrayFromHeap(dw) as Float32Array;
-    pv.fill(0);
     dwv.fill(0);
-    const [c0, c1] = [Math.min(wp, left), Math.min(wp, iw + left)];
-    for (let b = 0; b < nb; b++) {
-      for (let yy = top; yy < Math.min(hp, ih + top); yy++) {
-        const from = ((b * ih + yy - top) * iw + c0 - left) * ci;
-        pv.set(xv.subarray(from, from + (c1 - c0) * ci), ((b * hp + yy) * wp + c0) * ci);
-      }
-    }
     const [xRowBytes, xColBytes, dyRowBytes, dyColBytes] = [sH * wp * ci * 4, sW * ci * 4, ow * co * 4, co * 4];
     for (let r = 0; r < fH; r++) {
       for (let c = 0; c < fW; c += groupTaps) {
         const acc = dwv.byteOffset + (r * fW + c) * ci * co * 4;
         for (let b = 0; b < nb; b++) {
-          const xFirst = pv.byteOffset + ((b * hp + r) * wp + c) * ci * 4;
+          const xFirst = pAt + ((b * hp + r) * wp + c) * ci * 4;
           const dyFirst = dyAt + b * oh * ow * co * 4;
           if (swapped) tap(dyFirst, xFirst, oh, ow, dyRowBytes, dyColBytes, xRowBytes, xColBytes, acc);
           else tap(xFirst, dyFirst, oh, ow, xRowBytes, xColBytes, dyRowBytes, dyColBytes, acc);
@@ -173,7 +141,7 @@ function conv2DBackpropFilterWasm(args: Parameters<tf.KernelFunc>[0]): tf.Tensor
   const left = info.padInfo.left;
   const channelsLast = info.dataFormat === "channelsLast";
   if (channelsLast && x.dtype === "float32" && dy.dtype === "float32") {
-    const memory = heapForModule(backend, "filterGrad", (shared) => wasmFilterGradSimdModule(shared, { inChannels: 4, outChannels: 8, inBlock: 4, outGroups: 2 }));
+    const memory = outerProductHeap(backend);
     const simd = memory === undefined ? undefined : conv2DBackpropFilterSimd(backend, memory, x, dy, info);
     if (simd !== undefined) return simd;
     if (tf.getKernel("Conv2D", "wasm") !== undefined) return conv2DBackpropFilterAsConv(backend, x, dy, info);

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { WasmKernelCalls, explicitPad, type WasmHeapBackend } from "./wasmKernelCalls.js";
+import { overrideWasmKernel, restoreWasmKernel } from "./wasmKernelOverride.js";
 
 /**
  * Why: the stock wasm Conv2DBackpropInput of tfjs 4.22 is a scalar loop (~270 ms for the second
@@ -11,8 +12,6 @@ import { WasmKernelCalls, explicitPad, type WasmHeapBackend } from "./wasmKernel
  * on the heap. NCHW, dilated filters and paddings wider than the filter keep the stock kernel.
  */
 
-const MARK = Symbol.for("sparsekit.wasmConv2DBackpropInput");
-type MarkedKernelFunc = tf.KernelFunc & { [MARK]?: tf.KernelFunc };
 
 interface Attrs {
   strides: [number, number] | number;
@@ -84,8 +83,8 @@ function backpropInputAsConv(
   }
 }
 
-function wasmConv2DBackpropInput(original: tf.KernelFunc): MarkedKernelFunc {
-  const kernelFunc: MarkedKernelFunc = (args) => {
+function wasmConv2DBackpropInput(original: tf.KernelFunc): tf.KernelFunc {
+  const kernelFunc: tf.KernelFunc = (args) => {
     const dy = args.inputs.dy as tf.TensorInfo;
     const filter = args.inputs.filter as tf.TensorInfo;
     const { strides, pad, dataFormat, dimRoundingMode, inputShape } = args.attrs as unknown as Attrs;
@@ -103,25 +102,16 @@ function wasmConv2DBackpropInput(original: tf.KernelFunc): MarkedKernelFunc {
     );
     return backpropInputAsConv(args.backend as unknown as WasmHeapBackend, dy, filter, info) ?? original(args);
   };
-  kernelFunc[MARK] = original;
   return kernelFunc;
 }
 
 /** Replaces the wasm Conv2DBackpropInput kernel (see the top of this file). Idempotent; true when changed. */
 export function installWasmConv2DBackpropInput(): boolean {
-  const current = tf.getKernel("Conv2DBackpropInput", "wasm");
-  if (current === undefined || (current.kernelFunc as MarkedKernelFunc)[MARK] !== undefined) return false;
   if (tf.getKernel("Conv2D", "wasm") === undefined) return false;
-  tf.unregisterKernel("Conv2DBackpropInput", "wasm");
-  tf.registerKernel({ ...current, kernelFunc: wasmConv2DBackpropInput(current.kernelFunc) });
-  return true;
+  return overrideWasmKernel("Conv2DBackpropInput", wasmConv2DBackpropInput);
 }
 
 /** Restores the stock kernel (for A/B measurements and tests). */
 export function uninstallWasmConv2DBackpropInput(): void {
-  const current = tf.getKernel("Conv2DBackpropInput", "wasm");
-  const original = current && (current.kernelFunc as MarkedKernelFunc)[MARK];
-  if (current === undefined || original === undefined) return;
-  tf.unregisterKernel("Conv2DBackpropInput", "wasm");
-  tf.registerKernel({ ...current, kernelFunc: original });
+  restoreWasmKernel("Conv2DBackpropInput");
 }

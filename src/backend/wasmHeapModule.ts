@@ -1,6 +1,6 @@
 // Hand-encoded WebAssembly modules that work in place on the tfjs wasm backend's heap: each imports
 // the backend's WebAssembly.Memory as env.memory and exports one function. Shared by the SIMD
-// kernels (wasmAdamSimd.ts, wasmFilterGradSimd.ts): how such a module is laid out, where the heap
+// kernels (wasmAdamSimd.ts, wasmOuterProductSimd.ts, wasmMaxPoolGradSimd.ts): how such a module is laid out, where the heap
 // is, whether the engine takes the module, and one instance per memory and variant.
 import { section, uleb, WASM_HEADER, wasmName } from "./wasmEncoding.js";
 

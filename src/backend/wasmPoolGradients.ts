@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { WasmHeapBackend } from "./wasmKernelCalls.js";
 import { heapForModule } from "./wasmHeapModule.js";
 import { wasmMaxPoolGradSimd, wasmMaxPoolGradSimdModule } from "./wasmMaxPoolGradSimd.js";
+import { overrideWasmKernel, restoreWasmKernel } from "./wasmKernelOverride.js";
 
 /**
  * Why: the stock wasm MaxPoolGrad of tfjs 4.22 goes through a generic 3-D pooling template
@@ -13,8 +14,6 @@ import { wasmMaxPoolGradSimd, wasmMaxPoolGradSimdModule } from "./wasmMaxPoolGra
  * stock kernel.
  */
 
-const MARK = Symbol.for("sparsekit.wasmMaxPoolGrad");
-type MarkedKernelFunc = tf.KernelFunc & { [MARK]?: tf.KernelFunc };
 
 interface PoolAttrs {
   filterSize: [number, number] | number;
@@ -121,8 +120,8 @@ function tilesWith2x2(info: tf.backend_util.Conv2DInfo): boolean {
     inHeight === 2 * outHeight && inWidth === 2 * outWidth && inChannels % 4 === 0;
 }
 
-function wasmMaxPoolGrad(original: tf.KernelFunc): MarkedKernelFunc {
-  const kernelFunc: MarkedKernelFunc = (args) => {
+function wasmMaxPoolGrad(original: tf.KernelFunc): tf.KernelFunc {
+  const kernelFunc: tf.KernelFunc = (args) => {
     const dy = args.inputs.dy as tf.TensorInfo;
     const input = args.inputs.input as tf.TensorInfo;
     const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as PoolAttrs;
@@ -147,24 +146,15 @@ function wasmMaxPoolGrad(original: tf.KernelFunc): MarkedKernelFunc {
     );
     return dx;
   };
-  kernelFunc[MARK] = original;
   return kernelFunc;
 }
 
 /** Replaces the wasm MaxPoolGrad kernel (see the top of this file). Idempotent; true when changed. */
 export function installWasmMaxPoolGrad(): boolean {
-  const current = tf.getKernel("MaxPoolGrad", "wasm");
-  if (current === undefined || (current.kernelFunc as MarkedKernelFunc)[MARK] !== undefined) return false;
-  tf.unregisterKernel("MaxPoolGrad", "wasm");
-  tf.registerKernel({ ...current, kernelFunc: wasmMaxPoolGrad(current.kernelFunc) });
-  return true;
+  return overrideWasmKernel("MaxPoolGrad", wasmMaxPoolGrad);
 }
 
 /** Restores the stock kernel (for A/B measurements and tests). */
 export function uninstallWasmMaxPoolGrad(): void {
-  const current = tf.getKernel("MaxPoolGrad", "wasm");
-  const original = current && (current.kernelFunc as MarkedKernelFunc)[MARK];
-  if (current === undefined || original === undefined) return;
-  tf.unregisterKernel("MaxPoolGrad", "wasm");
-  tf.registerKernel({ ...current, kernelFunc: original });
+  restoreWasmKernel("MaxPoolGrad");
 }

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import type { WasmHeapBackend } from "./wasmKernelCalls.js";
+import { overrideWasmKernel, restoreWasmKernel } from "./wasmKernelOverride.js";
 
 /**
  * Why: the wasm Sign kernel of tfjs 4.22 costs ~20x its neighbours (0.4 ms for a 250 x 256
@@ -8,8 +9,6 @@ import type { WasmHeapBackend } from "./wasmKernelCalls.js";
  * cpu backend's values: 1, -1, 0, and 0 for NaN (~2x faster than the stock kernel, measured).
  */
 
-const MARK = Symbol.for("sparsekit.wasmSign");
-type MarkedKernelFunc = tf.KernelFunc & { [MARK]?: tf.KernelFunc };
 
 export function signInto(x: Float32Array, out: Float32Array): void {
   // Branchless: signs of real data are unpredictable, and a mispredicted branch per element
@@ -20,8 +19,8 @@ export function signInto(x: Float32Array, out: Float32Array): void {
   }
 }
 
-function wasmSign(original: tf.KernelFunc): MarkedKernelFunc {
-  const kernelFunc: MarkedKernelFunc = (args) => {
+function wasmSign(original: tf.KernelFunc): tf.KernelFunc {
+  const kernelFunc: tf.KernelFunc = (args) => {
     const x = args.inputs.x as tf.TensorInfo;
     if (x.dtype !== "float32") return original(args);
     const backend = args.backend as unknown as WasmHeapBackend;
@@ -30,24 +29,15 @@ function wasmSign(original: tf.KernelFunc): MarkedKernelFunc {
     signInto(backend.typedArrayFromHeap(x) as Float32Array, backend.typedArrayFromHeap(out) as Float32Array);
     return out;
   };
-  kernelFunc[MARK] = original;
   return kernelFunc;
 }
 
 /** Replaces the wasm Sign kernel (see the top of this file). Idempotent; true when changed. */
 export function installWasmSign(): boolean {
-  const current = tf.getKernel("Sign", "wasm");
-  if (current === undefined || (current.kernelFunc as MarkedKernelFunc)[MARK] !== undefined) return false;
-  tf.unregisterKernel("Sign", "wasm");
-  tf.registerKernel({ ...current, kernelFunc: wasmSign(current.kernelFunc) });
-  return true;
+  return overrideWasmKernel("Sign", wasmSign);
 }
 
 /** Restores the stock kernel (for A/B measurements and tests). */
 export function uninstallWasmSign(): void {
-  const current = tf.getKernel("Sign", "wasm");
-  const original = current && (current.kernelFunc as MarkedKernelFunc)[MARK];
-  if (current === undefined || original === undefined) return;
-  tf.unregisterKernel("Sign", "wasm");
-  tf.registerKernel({ ...current, kernelFunc: original });
+  restoreWasmKernel("Sign");
 }

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import type { WasmHeapBackend } from "./wasmKernelCalls.js";
+import { overrideWasmKernel, restoreWasmKernel } from "./wasmKernelOverride.js";
 
 /**
  * Why: the wasm Sum kernel of tfjs 4.22 transposes its input so the reduced axes come last, then
@@ -10,8 +11,6 @@ import type { WasmHeapBackend } from "./wasmKernelCalls.js";
  * does). Other reductions keep the stock kernel.
  */
 
-const MARK = Symbol.for("sparsekit.wasmSum");
-type MarkedKernelFunc = tf.KernelFunc & { [MARK]?: tf.KernelFunc };
 
 /**
  * out[p, q] = sum_r x[p, r, q] for x viewed as [pre, red, post]. Four rows per pass over the
@@ -34,8 +33,8 @@ export function sumMiddleInto(x: Float32Array, pre: number, red: number, post: n
   }
 }
 
-function wasmSum(original: tf.KernelFunc): MarkedKernelFunc {
-  const kernelFunc: MarkedKernelFunc = (args) => {
+function wasmSum(original: tf.KernelFunc): tf.KernelFunc {
+  const kernelFunc: tf.KernelFunc = (args) => {
     const x = args.inputs.x as tf.TensorInfo;
     const rank = x.shape.length;
     if (x.dtype !== "float32" || rank < 2) return original(args);
@@ -56,24 +55,15 @@ function wasmSum(original: tf.KernelFunc): MarkedKernelFunc {
     sumMiddleInto(backend.typedArrayFromHeap(x) as Float32Array, pre, red, post, backend.typedArrayFromHeap(out) as Float32Array);
     return out;
   };
-  kernelFunc[MARK] = original;
   return kernelFunc;
 }
 
 /** Replaces the wasm Sum kernel (see the top of this file). Idempotent; true when changed. */
 export function installWasmSum(): boolean {
-  const current = tf.getKernel("Sum", "wasm");
-  if (current === undefined || (current.kernelFunc as MarkedKernelFunc)[MARK] !== undefined) return false;
-  tf.unregisterKernel("Sum", "wasm");
-  tf.registerKernel({ ...current, kernelFunc: wasmSum(current.kernelFunc) });
-  return true;
+  return overrideWasmKernel("Sum", wasmSum);
 }
 
 /** Restores the stock kernel (for A/B measurements and tests). */
 export function uninstallWasmSum(): void {
-  const current = tf.getKernel("Sum", "wasm");
-  const original = current && (current.kernelFunc as MarkedKernelFunc)[MARK];
-  if (current === undefined || original === undefined) return;
-  tf.unregisterKernel("Sum", "wasm");
-  tf.registerKernel({ ...current, kernelFunc: original });
+  restoreWasmKernel("Sum");
 }

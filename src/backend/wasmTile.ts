@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { isWasmKernelOverridden, overrideWasmKernel, restoreWasmKernel } from "./wasmKernelOverride.js";
 
 /**
  * Why: the wasm Tile kernel of tfjs 4.22 computes every output element separately; tiling a
@@ -14,8 +15,6 @@ interface WasmHeapBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
 
-const MARK = Symbol.for("sparsekit.wasmTile");
-type MarkedKernelFunc = tf.KernelFunc & { [MARK]?: tf.KernelFunc };
 
 /** Writes tile(x, reps) into `out` (x has shape `shape`); exported for the unit test. */
 export function tileInto(
@@ -55,8 +54,8 @@ export function tileInto(
   }
 }
 
-function wasmTile(original: tf.KernelFunc): MarkedKernelFunc {
-  const kernelFunc: MarkedKernelFunc = (args) => {
+function wasmTile(original: tf.KernelFunc): tf.KernelFunc {
+  const kernelFunc: tf.KernelFunc = (args) => {
     const x = args.inputs.x as tf.TensorInfo;
     if (x.dtype === "string" || x.dtype === "complex64") return original(args);
     const reps = (args.attrs?.reps as number[]) ?? [];
@@ -68,30 +67,20 @@ function wasmTile(original: tf.KernelFunc): MarkedKernelFunc {
     tileInto(backend.typedArrayFromHeap(x), x.shape, reps, backend.typedArrayFromHeap(out));
     return out;
   };
-  kernelFunc[MARK] = original;
   return kernelFunc;
 }
 
 /** Replaces the wasm Tile kernel (see the top of this file). Idempotent; true when changed. */
 export function installWasmTile(): boolean {
-  const current = tf.getKernel("Tile", "wasm");
-  if (current === undefined || (current.kernelFunc as MarkedKernelFunc)[MARK] !== undefined) return false;
-  tf.unregisterKernel("Tile", "wasm");
-  tf.registerKernel({ ...current, kernelFunc: wasmTile(current.kernelFunc) });
-  return true;
+  return overrideWasmKernel("Tile", wasmTile);
 }
 
 /** Restores the original wasm Tile kernel (for A/B measurements and tests). */
 export function uninstallWasmTile(): void {
-  const current = tf.getKernel("Tile", "wasm");
-  const original = current && (current.kernelFunc as MarkedKernelFunc)[MARK];
-  if (current === undefined || original === undefined) return;
-  tf.unregisterKernel("Tile", "wasm");
-  tf.registerKernel({ ...current, kernelFunc: original });
+  restoreWasmKernel("Tile");
 }
 
 /** True when the wasm Tile kernel is sparsekit's. */
 export function isWasmTileInstalled(): boolean {
-  const k = tf.getKernel("Tile", "wasm");
-  return k !== undefined && (k.kernelFunc as MarkedKernelFunc)[MARK] !== undefined;
+  return isWasmKernelOverridden("Tile");
 }

@@ -41,6 +41,7 @@ describe("patchWasmBackend", () => {
       castIdentity: false,
       tile: false,
       reduceGradients: false,
+      conv2D: false,
       conv2DBackpropFilter: false,
       unsortedSegmentSum: false,
       conv2DBackpropInput: false,

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../src/backend/initBackend.js";
-import { filterGradBlocking, installWasmConv2DBackpropFilter } from "../../src/backend/wasmConv2DBackpropFilter.js";
+import { installWasmConv2DBackpropFilter } from "../../src/backend/wasmConv2DBackpropFilter.js";
 import { backendBuffers, expectClose, seededValues, sizeOf, valuesOn } from "./backendTestUtils.js";
 
 beforeAll(async () => {
@@ -40,23 +40,6 @@ const CASES: Case[] = [
   { x: [2, 10, 10, 8], filter: [7, 7, 8, 1], strides: 1, pad: "same" },
   { x: [2, 9, 8, 12], filter: [3, 2, 12, 3], strides: [1, 2], pad: "valid" },
 ];
-
-describe("filterGradBlocking", () => {
-  it("picks the register block with the most arithmetic per load that tiles the filter and fits 15 registers", () => {
-    expect(filterGradBlocking(32, 64)).toMatchObject({ inBlock: 4, outGroups: 2 });
-    expect(filterGradBlocking(96, 64)).toMatchObject({ inBlock: 4, outGroups: 2 });
-    expect(filterGradBlocking(7, 8)).toMatchObject({ inBlock: 7, outGroups: 1 });
-    expect(filterGradBlocking(1, 56)).toMatchObject({ inBlock: 1, outGroups: 7 });
-    expect(filterGradBlocking(3, 32)).toMatchObject({ inBlock: 3, outGroups: 2 });
-    expect(filterGradBlocking(8, 6)).toBeUndefined();
-    for (const [ci, co] of [[1, 4], [5, 12], [64, 128], [9, 36], [13, 20]]) {
-      const b = filterGradBlocking(ci, co)!;
-      expect(ci % b.inBlock).toBe(0);
-      expect(co % (4 * b.outGroups)).toBe(0);
-      expect(b.inBlock * b.outGroups + b.inBlock + 1).toBeLessThanOrEqual(15);
-    }
-  });
-});
 
 describe("wasm Conv2DBackpropFilter", () => {
   it("is registered by initBackend, idempotently", () => {
