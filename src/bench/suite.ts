@@ -243,7 +243,7 @@ export function formatBounds(report: SuiteReport): string[] {
   if (!p) return [];
   const out = [
     "",
-    `Machine peaks: wasm SIMD128 multiply+add on registers ${gflops(p.wasmSimd)} (the ceiling of any wasm kernel); ` +
+    `Machine peaks: wasm SIMD128 GEMM inner loop (L1 operands) ${gflops(p.wasmSimd)} (the ceiling of any wasm kernel); ` +
       `${p.gemmSize}^3 matmul: ${p.backend} ${gflops(p.backendGemm)}` +
       (p.pytorchGemm === null ? "" : `, PyTorch 1 thread ${gflops(p.pytorchGemm)} (${(p.pytorchGemm / p.wasmSimd).toFixed(1)}x the wasm ceiling)`),
   ];
