@@ -110,7 +110,7 @@ describe("benchmark suite", () => {
       rows: [{ workload: "entropy", bound: { productShare: 0.6, productGflop: 0.6, productGflops: 20, boundMs: 35, floorMs: 15, boundRatio: 3.5, floorRatio: 1.5, top: kernels } }],
     } as unknown as SuiteReport;
     const text = formatBounds(report).join("\n");
-    expect(text).toContain("wasm SIMD128 multiply+add on registers 40.0 GFLOP/s");
+    expect(text).toContain("wasm SIMD128 GEMM inner loop (L1 operands) 40.0 GFLOP/s");
     expect(text).toContain("PyTorch 1 thread 160.0 GFLOP/s (4.0x the wasm ceiling)");
     expect(text).toMatch(/entropy: BatchMatMul 60% at 20\.0, Add 40% .*the step would take 35\.0 ms = 3\.50x PyTorch, the products alone 15\.0 ms = 1\.50x PyTorch/);
     expect(formatBounds({ ...report, peaks: null })).toEqual([]);
