@@ -82,7 +82,7 @@ function conv2DBackpropFilterSimd(backend: WasmHeapBackend, memory: WebAssembly.
   const swapped = co % 4 !== 0;
   const blocking = swapped ? outerProductBlocking(co, groupChannels) : outerProductBlocking(groupChannels, co);
   if (blocking === undefined) return undefined;
-  const tap = wasmOuterProductAccumulate(memory, blocking);
+  const accumulate = wasmOuterProductAccumulate(memory, blocking);
   // Padded X: every tap of every output pixel lands inside.
   const hp = (oh - 1) * sH + fH;
   const wp = (ow - 1) * sW + fW;
@@ -102,8 +102,8 @@ function conv2DBackpropFilterSimd(backend: WasmHeapBackend, memory: WebAssembly.
         for (let b = 0; b < nb; b++) {
           const xFirst = pAt + ((b * hp + r) * wp + c) * ci * 4;
           const dyFirst = dyAt + b * oh * ow * co * 4;
-          if (swapped) tap(dyFirst, xFirst, oh, ow, dyRowBytes, dyColBytes, xRowBytes, xColBytes, acc);
-          else tap(xFirst, dyFirst, oh, ow, xRowBytes, xColBytes, dyRowBytes, dyColBytes, acc);
+          if (swapped) accumulate(dyFirst, xFirst, oh, ow, dyRowBytes, dyColBytes, xRowBytes, xColBytes, acc);
+          else accumulate(xFirst, dyFirst, oh, ow, xRowBytes, xColBytes, dyRowBytes, dyColBytes, acc);
         }
       }
     }
