@@ -47,14 +47,14 @@ describe("wasm SIMD outer-product accumulation", () => {
 });
 
 describe("outerProductBlocking", () => {
-  it("picks the register block with the most arithmetic per load that tiles the filter and fits 15 registers", () => {
+  it("prefers the measured 4x2 and 2x4 register blocks, then blocks for few rows or columns, always tiling", () => {
     expect(outerProductBlocking(32, 64)).toMatchObject({ inBlock: 4, outGroups: 2 });
-    expect(outerProductBlocking(96, 64)).toMatchObject({ inBlock: 4, outGroups: 2 });
+    expect(outerProductBlocking(250, 1200)).toMatchObject({ inBlock: 2, outGroups: 4 });
     expect(outerProductBlocking(7, 8)).toMatchObject({ inBlock: 7, outGroups: 1 });
     expect(outerProductBlocking(1, 56)).toMatchObject({ inBlock: 1, outGroups: 7 });
     expect(outerProductBlocking(3, 32)).toMatchObject({ inBlock: 3, outGroups: 2 });
     expect(outerProductBlocking(8, 6)).toBeUndefined();
-    for (const [ci, co] of [[1, 4], [5, 12], [64, 128], [9, 36], [13, 20]]) {
+    for (const [ci, co] of [[1, 4], [5, 12], [64, 128], [9, 36], [13, 20], [11, 44]]) {
       const b = outerProductBlocking(ci, co)!;
       expect(ci % b.inBlock).toBe(0);
       expect(co % (4 * b.outGroups)).toBe(0);
