@@ -47,5 +47,5 @@ export const BLOCK = 0x02, LOOP = 0x03, BR = 0x0c, BR_IF = 0x0d, END = 0x0b, VOI
 /** A SIMD instruction: prefix 0xfd and its LEB128 opcode. */
 export const simd = (op: number): number[] => [0xfd, ...uleb(op)];
 export const V128_LOAD = simd(0x00), V128_LOAD32_SPLAT = simd(0x09), V128_STORE = simd(0x0b), F32X4_SPLAT = simd(0x13), F32X4_EXTRACT_LANE = simd(0x1f);
-export const V128_AND = simd(0x4e), V128_ANDNOT = simd(0x4f), V128_OR = simd(0x50), V128_BITSELECT = simd(0x52), F32X4_GT = simd(0x44);
+export const V128_AND = simd(0x4e), V128_ANDNOT = simd(0x4f), V128_OR = simd(0x50), V128_BITSELECT = simd(0x52), F32X4_LT = simd(0x43), F32X4_GT = simd(0x44);
 export const F32X4_SQRT = simd(0xe3), F32X4_ADD = simd(0xe4), F32X4_MUL = simd(0xe6), F32X4_DIV = simd(0xe7);

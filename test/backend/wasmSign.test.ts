@@ -21,6 +21,14 @@ describe("wasm Sign", () => {
     expect(Array.from(wasm)).toEqual(Array.from(cpu));
   });
 
+  it("matches cpu when the length is not a multiple of four (the SIMD loop's tail in JS)", async () => {
+    const v = Float32Array.from([...seededValues(16, 4), -0, NaN, 2, -2, 0]);
+    const f = () => tf.sign(tf.tensor2d(v, [7, 3]));
+    const [cpu] = await valuesOn("cpu", f);
+    const [wasm] = await valuesOn("wasm", f);
+    expect(Array.from(wasm)).toEqual(Array.from(cpu));
+  });
+
   it("keeps int32 tensors on the stock kernel", async () => {
     await tf.setBackend("wasm");
     const s = tf.tidy(() => Array.from(tf.sign(tf.tensor1d([-3, 0, 5], "int32")).dataSync()));
