@@ -1,4 +1,4 @@
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import type { WasmHeapBackend } from "./wasmKernelCalls.js";
 import { heapForModule } from "./wasmHeapModule.js";
 import { overrideWasmKernel, restoreWasmKernel } from "./wasmKernelOverride.js";

@@ -156,6 +156,8 @@ const CASES: ParityCase[] = [
   },
 ];
 
+const INIT_SEED = 500;
+
 async function train(
   backend: "cpu" | "wasm",
   c: ParityCase,
@@ -165,10 +167,15 @@ async function train(
 ): Promise<{ losses: number[]; initial: Float32Array[] }> {
   await tf.setBackend(backend);
   const model = c.build();
-  if (initial) {
-    model.setWeights(initial.map((v, i) => tf.tensor(v, model.getWeights()[i].shape)));
-  }
-  const start = model.getWeights().map((w) => Float32Array.from(w.dataSync()));
+  // Seeded Glorot-uniform kernels and zero biases (the layers' own initialisers draw from
+  // Math.random, which made the 1e-3 bound depend on the draw).
+  const start = initial ?? model.getWeights().map((w, i) => {
+    if (w.shape.length === 1) return new Float32Array(w.size);
+    const receptive = w.shape.slice(0, -2).reduce((p, d) => p * d, 1);
+    const limit = Math.sqrt(6 / (receptive * (w.shape[w.shape.length - 2] + w.shape[w.shape.length - 1])));
+    return seededValues(w.size, INIT_SEED + i, -limit, limit);
+  });
+  model.setWeights(start.map((v, i) => tf.tensor(v, model.getWeights()[i].shape)));
   model.compile({ optimizer: tf.train.adam(0.01), loss: c.loss });
   const xs = tf.tensor(x, c.xShape);
   const ys = tf.tensor(y.values, y.shape);
