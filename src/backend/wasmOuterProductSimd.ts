@@ -1,10 +1,11 @@
 // A hand-encoded WebAssembly SIMD loop that accumulates strided outer products, working on the tfjs
-// wasm heap (wasmHeapModule.ts): the inner loop of the convolution kernels sparsekit supplies
-// (wasmConv2DBackpropFilter.ts, wasmConv2D.ts). It keeps a register block of the result in place
-// and streams its two operands; XNNPACK has no good form for these shapes (a filter gradient's
-// contracted dimension is batch x space, 25k-100k for the MNIST CNN, for a 9 x 32 x 64 result:
-// it packs and streams all of dY for 2-15 GFLOP/s; forward convolutions with few channels run at
-// 6-16 GFLOP/s).
+// wasm heap (wasmHeapModule.ts): the inner loop of sparsekit's convolution kernels
+// (wasmConv2DBackpropFilter.ts, wasmConv2D.ts) and of its unbatched a·b / aᵀ·b products
+// (wasmOuterProductMatMul.ts). It keeps a register block of the result in place and streams its
+// two operands with any strides, so nothing is packed or transposed first; XNNPACK packs an operand
+// on every call, which is what made its filter gradients (contracted dimension batch x space,
+// 25k-100k for the MNIST CNN, for a 9 x 32 x 64 result) run at 2-15 GFLOP/s and its convolutions
+// with few channels at 6-16.
 import {
   BLOCK, BR, BR_IF, END, I32, I32_ADD, I32_CONST, I32_EQZ, I32_GE_U, I32_MUL, I32_SUB,
   LOCAL_GET, LOCAL_SET, LOOP, sleb, uleb, V128, V128_LOAD, V128_LOAD32_SPLAT, V128_STORE, VOID, F32X4_ADD, F32X4_MUL,
