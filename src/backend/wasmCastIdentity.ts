@@ -22,7 +22,6 @@ interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
 
-
 function share(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const x = args.inputs.x as tf.TensorInfo;
   (args.backend as unknown as WasmBackendLike).incRef(x.dataId);

@@ -12,7 +12,6 @@ import { overrideWasmKernel, restoreWasmKernel } from "./wasmKernelOverride.js";
  * on the heap. NCHW, dilated filters and paddings wider than the filter keep the stock kernel.
  */
 
-
 interface Attrs {
   strides: [number, number] | number;
   pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;

@@ -53,4 +53,3 @@ export function explicitPad(top: number, bottom: number, left: number, right: nu
     [0, 0],
   ];
 }
-

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import type { WasmHeapBackend } from "./wasmKernelCalls.js";
+import { isWasmKernelOverridden, overrideWasmKernel, restoreWasmKernel } from "./wasmKernelOverride.js";
 import { outerProductMatMul } from "./wasmOuterProductMatMul.js";
 
 /**
@@ -37,10 +38,6 @@ type KernelOut = ReturnType<tf.KernelFunc>;
 type WasmLikeBackend = { disposeData(dataId: tf.DataId): boolean };
 
 const MATMUL_KERNELS = ["BatchMatMul", "_FusedMatMul"] as const;
-const OVERRIDE_MARK = Symbol.for("sparsekit.wasmMatMulOverride");
-
-type MarkedKernelFunc = tf.KernelFunc & { [OVERRIDE_MARK]?: tf.KernelFunc };
-
 function swapLastTwo(rank: number): number[] {
   const perm = Array.from({ length: rank }, (_, i) => i);
   perm[rank - 2] = rank - 1;
@@ -83,8 +80,8 @@ export function swappedIsCheaper(a: tf.TensorInfo, b: tf.TensorInfo): boolean {
   return 2 * m * k + m * n < 2 * n * k;
 }
 
-function withMaterialisedTransposes(original: tf.KernelFunc, helpers: Helpers, fused: boolean): MarkedKernelFunc {
-  const kernelFunc: MarkedKernelFunc = (args: KernelArgs): KernelOut => {
+function withMaterialisedTransposes(original: tf.KernelFunc, helpers: Helpers, fused: boolean): tf.KernelFunc {
+  const kernelFunc: tf.KernelFunc = (args: KernelArgs): KernelOut => {
     const attrs = args.attrs ?? {};
     const transposeA = Boolean(attrs.transposeA);
     const transposeB = Boolean(attrs.transposeB);
@@ -142,7 +139,6 @@ function withMaterialisedTransposes(original: tf.KernelFunc, helpers: Helpers, f
       for (const t of temps) backend.disposeData(t.dataId);
     }
   };
-  kernelFunc[OVERRIDE_MARK] = original;
   return kernelFunc;
 }
 
@@ -157,10 +153,7 @@ function lookupHelpers(): Helpers | undefined {
 
 /** True when both wasm matmul kernels currently carry the sparsekit override. */
 export function isWasmMatMulOverrideInstalled(): boolean {
-  return MATMUL_KERNELS.every((name) => {
-    const k = tf.getKernel(name, "wasm");
-    return k !== undefined && (k.kernelFunc as MarkedKernelFunc)[OVERRIDE_MARK] !== undefined;
-  });
+  return MATMUL_KERNELS.every(isWasmKernelOverridden);
 }
 
 /**
@@ -175,27 +168,13 @@ export function installWasmMatMulOverride(): boolean {
   if (helpers === undefined) return false;
   let changed = false;
   for (const name of MATMUL_KERNELS) {
-    const current = tf.getKernel(name, "wasm");
-    if (current === undefined) return changed;
-    if ((current.kernelFunc as MarkedKernelFunc)[OVERRIDE_MARK] !== undefined) continue;
-    const replacement: tf.KernelConfig = {
-      ...current,
-      kernelFunc: withMaterialisedTransposes(current.kernelFunc, helpers, name === "_FusedMatMul"),
-    };
-    tf.unregisterKernel(name, "wasm");
-    tf.registerKernel(replacement);
-    changed = true;
+    if (tf.getKernel(name, "wasm") === undefined) return changed;
+    changed = overrideWasmKernel(name, (stock) => withMaterialisedTransposes(stock, helpers, name === "_FusedMatMul")) || changed;
   }
   return changed;
 }
 
 /** Restores the original tfjs kernels (for A/B measurements and tests). */
 export function uninstallWasmMatMulOverride(): void {
-  for (const name of MATMUL_KERNELS) {
-    const current = tf.getKernel(name, "wasm");
-    const original = current && (current.kernelFunc as MarkedKernelFunc)[OVERRIDE_MARK];
-    if (current === undefined || original === undefined) continue;
-    tf.unregisterKernel(name, "wasm");
-    tf.registerKernel({ ...current, kernelFunc: original });
-  }
+  for (const name of MATMUL_KERNELS) restoreWasmKernel(name);
 }

@@ -14,7 +14,6 @@ import { overrideWasmKernel, restoreWasmKernel } from "./wasmKernelOverride.js";
  * stock kernel.
  */
 
-
 interface PoolAttrs {
   filterSize: [number, number] | number;
   strides: [number, number] | number;

@@ -13,7 +13,6 @@ import { wasmSignSimd, wasmSignSimdModule } from "./wasmSignSimd.js";
  * SIMD loop ~10x more: 0.21 -> 0.02 ms for 250 x 256, 2026-12-06).
  */
 
-
 export function signInto(x: Float32Array, out: Float32Array): void {
   // Branchless: signs of real data are unpredictable, and a mispredicted branch per element
   // cost ~3x (measured).

@@ -11,7 +11,6 @@ import { overrideWasmKernel, restoreWasmKernel } from "./wasmKernelOverride.js";
  * does). Other reductions keep the stock kernel.
  */
 
-
 /**
  * out[p, q] = sum_r x[p, r, q] for x viewed as [pre, red, post]. Four rows per pass over the
  * accumulator (JS adds in float64, so the four are summed exactly as before, in another order):

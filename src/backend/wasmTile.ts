@@ -15,7 +15,6 @@ interface WasmHeapBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
 
-
 /** Writes tile(x, reps) into `out` (x has shape `shape`); exported for the unit test. */
 export function tileInto(
   x: Float32Array | Int32Array | Uint8Array,
