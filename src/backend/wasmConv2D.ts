@@ -36,11 +36,9 @@ function conv2DSimd(backend: WasmHeapBackend, memory: WebAssembly.Memory, x: tf.
   const blocking = outerProductBlocking(ow, co);
   if (blocking === undefined) return undefined;
   const accumulate = wasmOuterProductAccumulate(memory, { ...blocking, inStrideBytes: sW * ci * 4 });
-  const hp = (oh - 1) * sH + fH;
-  const wp = (ow - 1) * sW + fW;
   const calls = new WasmKernelCalls(backend);
   try {
-    const padded = paddedInput(calls, x, info.padInfo.top, info.padInfo.left, hp, wp);
+    const { padded, height: hp, width: wp } = paddedInput(calls, x, info);
     const y = calls.output([nb, oh, ow, co]);
     // Views after every allocation: makeOutput may grow (and detach) the heap.
     const pAt = (backend.typedArrayFromHeap(padded) as Float32Array).byteOffset;

@@ -74,21 +74,17 @@ function conv2DBackpropFilterAsConv(backend: WasmHeapBackend, x: tf.TensorInfo, 
  * 3x3x32 -> 64, ~60 ms as an XNNPACK convolution -> ~20 ms; layer 1, 3x3x1 -> 32, ~7 -> ~3 ms.
  */
 function conv2DBackpropFilterSimd(backend: WasmHeapBackend, memory: WebAssembly.Memory, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo | undefined {
-  const { batchSize: nb, inHeight: ih, inWidth: iw, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
+  const { batchSize: nb, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
   const { filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
-  const { top, left } = info.padInfo;
   const groupTaps = sW === 1 ? fW : 1;
   const groupChannels = groupTaps * ci;
   const swapped = co % 4 !== 0;
   const blocking = swapped ? outerProductBlocking(co, groupChannels) : outerProductBlocking(groupChannels, co);
   if (blocking === undefined) return undefined;
   const accumulate = wasmOuterProductAccumulate(memory, blocking);
-  // Padded X: every tap of every output pixel lands inside.
-  const hp = (oh - 1) * sH + fH;
-  const wp = (ow - 1) * sW + fW;
   const calls = new WasmKernelCalls(backend);
   try {
-    const padded = paddedInput(calls, x, top, left, hp, wp);
+    const { padded, height: hp, width: wp } = paddedInput(calls, x, info);
     const dw = calls.output([fH, fW, ci, co]);
     // Views after every allocation: makeOutput may grow (and detach) the heap.
     const pAt = (backend.typedArrayFromHeap(padded) as Float32Array).byteOffset;

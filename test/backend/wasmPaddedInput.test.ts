@@ -9,14 +9,17 @@ beforeAll(async () => {
 });
 
 describe("paddedInput", () => {
-  it("copies x into zeros at (top, left) and cuts what lies beyond the new size", async () => {
+  it("copies x into zeros at the padding (top, left), sized to what the outputs read, and cuts what lies beyond", async () => {
     await tf.setBackend("wasm");
     const backend = tf.backend() as unknown as WasmHeapBackend;
     // two 2x3 images with 2 channels; padded to 4 x 4 at (1, 2): the third column is cut off
     const x = tf.tensor4d(Array.from({ length: 24 }, (_, i) => i + 1), [2, 2, 3, 2]);
     const info = { dataId: x.dataId, shape: x.shape, dtype: x.dtype } as tf.TensorInfo;
     const calls = new WasmKernelCalls(backend);
-    const padded = paddedInput(calls, info, 1, 2, 4, 4);
+    // a convolution whose 2 x 2 outputs read 3 x 3 windows at stride 1, padded by 1 on top and 2 on the left: 4 x 4
+    const conv = { padInfo: { top: 1, left: 2 }, outHeight: 2, outWidth: 2, strideHeight: 1, strideWidth: 1, filterHeight: 3, filterWidth: 3 } as tf.backend_util.Conv2DInfo;
+    const { padded, height, width } = paddedInput(calls, info, conv);
+    expect([height, width]).toEqual([4, 4]);
     const v = Array.from(backend.typedArrayFromHeap(padded));
     const expected = new Array(2 * 4 * 4 * 2).fill(0);
     for (let b = 0; b < 2; b++) {
