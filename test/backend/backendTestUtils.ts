@@ -39,3 +39,12 @@ export function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, rtol = 1
 export function backendBuffers(): number {
   return tf.backend().numDataIds();
 }
+
+/** One conv2d of a cpu-agreement test: input and filter shapes, strides, padding (and dilation). */
+export interface ConvCase {
+  x: [number, number, number, number];
+  filter: [number, number, number, number];
+  strides: [number, number] | number;
+  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
+  dilations?: number;
+}

@@ -2,21 +2,14 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../src/backend/initBackend.js";
 import { installWasmConv2D, uninstallWasmConv2D } from "../../src/backend/wasmConv2D.js";
-import { backendBuffers, expectClose, seededValues, sizeOf, valuesOn } from "./backendTestUtils.js";
+import { backendBuffers, type ConvCase, expectClose, seededValues, sizeOf, valuesOn } from "./backendTestUtils.js";
 
 beforeAll(async () => {
   await initBackend({ backend: "wasm" });
 });
 
-interface Case {
-  x: [number, number, number, number];
-  filter: [number, number, number, number];
-  strides: [number, number] | number;
-  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
-  dilations?: number;
-}
 
-const CASES: Case[] = [
+const CASES: ConvCase[] = [
   // At least 25 products per output, output channels in fours: the SIMD loop.
   { x: [2, 14, 14, 32], filter: [3, 3, 32, 64], strides: 1, pad: "same" },
   { x: [2, 12, 12, 8], filter: [3, 3, 8, 16], strides: 1, pad: "valid" },

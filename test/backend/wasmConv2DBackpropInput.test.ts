@@ -2,20 +2,14 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../src/backend/initBackend.js";
 import { installWasmConv2DBackpropInput } from "../../src/backend/wasmConv2DBackpropInput.js";
-import { backendBuffers, expectClose, seededValues, sizeOf, valuesOn } from "./backendTestUtils.js";
+import { backendBuffers, type ConvCase, expectClose, seededValues, sizeOf, valuesOn } from "./backendTestUtils.js";
 
 beforeAll(async () => {
   await initBackend({ backend: "wasm" });
 });
 
-interface Case {
-  x: [number, number, number, number];
-  filter: [number, number, number, number];
-  strides: [number, number] | number;
-  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
-}
 
-const CASES: Case[] = [
+const CASES: ConvCase[] = [
   { x: [2, 5, 5, 1], filter: [3, 3, 1, 2], strides: 1, pad: "valid" },
   { x: [1, 6, 7, 3], filter: [3, 2, 3, 4], strides: 1, pad: "same" },
   { x: [3, 7, 6, 2], filter: [3, 3, 2, 3], strides: [2, 2], pad: "same" },
