@@ -167,7 +167,7 @@ export const masksMnist = defineExperiment({
   name: "masks-mnist",
   title: "MNIST: sparse binary attention masks — gates, penalties, budgets (seed 000)",
   description:
-    "A MaskedClassifier (attention conv branch -> per-pixel mask logits -> gate -> MLP on x * M) on the MNIST digits of the " +
+    "A MaskedClassifier (attention conv branch -> per-pixel mask logits -> gate -> classifier on x * M: conv blocks and a dense layer by default, an MLP with classifierFilters []) on the MNIST digits of the " +
     "mnist package, its classifier pretrained once on full images and shared by every run. Methods: the seed's hard sigmoid " +
     "with a weighted area penalty CE + w mean(M) (no budget), straight-through binarisation with an area budget mean(M) <= b " +
     "enforced by a dual-ascent Lagrange multiplier, Hard Concrete gates with the budget on their closed-form expected L0, and " +
