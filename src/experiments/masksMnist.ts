@@ -60,7 +60,15 @@ const configSchema = z.strictObject({
   attentionGain: z.number().positive().default(20),
   attentionChannels: z.number().int().min(1).default(8),
   attentionKernel: z.number().int().min(1).default(5),
-  attentionPool: z.number().int().min(1).default(2),
+  /**
+   * Further 3x3 ReLU convolutions of the attention branch (output channels), before its 1x1 logit
+   * layer. Chosen on 1,000 validation digits held out of the training digits (STE + budget at 5%, 8
+   * epochs, 2 seeds): the seed-sized branch ([] with pool 2) 93.0%, [16, 16, 16] with pool 2 95.6%,
+   * [8, 8, 8] with pool 1 95.6%, [16, 16, 16] with pool 1 96.6% (at 2.5x the time of pool 2).
+   */
+  attentionFilters: z.array(z.number().int().min(1)).default([16, 16, 16]),
+  /** Average pooling before the attention branch; 1 = a logit per pixel (see attentionFilters). */
+  attentionPool: z.number().int().min(1).default(1),
   hiddenUnits: z.number().int().min(1).default(128),
   /** Conv blocks of the classifier (3x3 conv + ReLU + 2x2 max-pool), output channels; [] = an MLP on the pixels. */
   classifierFilters: z.array(z.number().int().min(1)).default([8, 16]),
@@ -192,6 +200,7 @@ export const masksMnist = defineExperiment({
     leakEpochs: 1,
     probeSize: 16,
     attentionChannels: 4,
+    attentionFilters: [4],
     overlayImages: 4,
     overlayBudget: 0.1,
   },
@@ -234,6 +243,7 @@ export const masksMnist = defineExperiment({
         classes: 10,
         attentionChannels: c.attentionChannels,
         attentionKernel: c.attentionKernel,
+        attentionFilters: c.attentionFilters,
         attentionPool: c.attentionPool,
         hiddenUnits: c.hiddenUnits,
         classifierFilters: c.classifierFilters,
@@ -248,7 +258,7 @@ export const masksMnist = defineExperiment({
         const pretrainKey = {
           trainSize: c.trainSize, testSize: c.testSize, pretrainEpochs: c.pretrainEpochs, batchSize: c.pretrainBatchSize, learningRate: c.pretrainLearningRate,
           hiddenUnits: c.hiddenUnits, classifierFilters: c.classifierFilters, classifierKernel: c.classifierKernel, pretrainAugmentation: c.pretrainAugmentation,
-          attentionChannels: c.attentionChannels, attentionKernel: c.attentionKernel, attentionPool: c.attentionPool,
+          attentionChannels: c.attentionChannels, attentionKernel: c.attentionKernel, attentionFilters: c.attentionFilters, attentionPool: c.attentionPool,
           attentionGain: c.attentionGain, seed: trial.seed,
         };
         const pretrainedDir = await tctx.shared("masks-mnist-pretrained", pretrainKey, async (out) => {
@@ -609,7 +619,8 @@ function writeReport(
         ? "Test-time projection of the budget methods: at most round(budget x 784) pixels per image (largest logits among the kept ones), Hard Concrete's deterministic gate thresholded at 0.5; the kept fraction before it is in the tables. "
         : "") +
       `Leak check: a fresh MLP 784-64-10 trained ${config.leakEpochs} epochs on the test-time masks M of the training digits alone (no pixel of x), scored on the test digits' masks. ` +
-      `Attention: ${config.attentionPool}x${config.attentionPool} average pool, ${config.attentionKernel}x${config.attentionKernel} conv with ${config.attentionChannels} ReLU maps, 1x1 conv, nearest upsampling, ` +
+      `Attention: ${config.attentionPool > 1 ? `${config.attentionPool}x${config.attentionPool} average pool, ` : ""}${config.attentionKernel}x${config.attentionKernel} conv with ${config.attentionChannels} ReLU maps, ` +
+      `${config.attentionFilters.map((f) => `3x3 conv with ${f} ReLU maps, `).join("")}1x1 conv${config.attentionPool > 1 ? ", nearest upsampling" : ""} (a logit per ${config.attentionPool > 1 ? "pooled " : ""}pixel), ` +
       `per-pixel bias, gain ${config.attentionGain}. Budget multiplier: dual ascent, step ${config.dualStepSize} per minibatch, starting at 0. ` +
       `Kept fraction = mean(M > 0) on the test set with the test-time (deterministic) gate; collapse = mean(M) < 0.005. ${config.seeds} seed(s).`,
   );

@@ -31,6 +31,11 @@ export interface MaskedClassifierConfig {
   attentionChannels: number;
   /** Odd kernel size of that convolution. Default 5. */
   attentionKernel: number;
+  /**
+   * Further "same" convolutions of the attention branch (3 x 3 + ReLU), their output channels, between the first convolution and the
+   * 1 x 1 logit layer: each widens what a logit sees by 2 pooled pixels. Default [] (one layer).
+   */
+  attentionFilters: number[];
   /** Average-pooling factor applied before the convolution (must divide height and width); the logits are upsampled back. Default 2. */
   attentionPool: number;
   /** Hidden ReLU units of the classifier branch's dense layer. Default 128. */
@@ -180,7 +185,7 @@ export interface MaskedEvaluation extends MaskStatistics {
 
 const KIND = "MaskedClassifier";
 const CONFIG_KEYS = [
-  "height", "width", "classes", "attentionChannels", "attentionKernel", "attentionPool", "hiddenUnits", "classifierFilters", "classifierKernel", "initialMaskLogit", "attentionGain", "gate", "testThreshold", "testMaxFraction", "seed",
+  "height", "width", "classes", "attentionChannels", "attentionKernel", "attentionFilters", "attentionPool", "hiddenUnits", "classifierFilters", "classifierKernel", "initialMaskLogit", "attentionGain", "gate", "testThreshold", "testMaxFraction", "seed",
 ] as const;
 const FIT_KNOWN = [
   "epochs", "batchSize", "learningRate", "penalties", "budget", "trainClassifier", "pretrainEpochs", "seed", "checkpoint", "resume",
@@ -190,7 +195,13 @@ const PRETRAIN_KNOWN = ["epochs", "batchSize", "learningRate", "seed", "checkpoi
 const PENALTY_KEYS = ["area", "binarization", "totalVariation", "expectedL0"] as const;
 const BUDGET_FILE = "budget.json";
 
-const ATTENTION = ["attention.kernel", "attention.bias", "attention.output.kernel", "attention.output.bias", "attention.pixelBias"] as const;
+/** Variable names of the attention branch of a config. */
+function attentionNames(c: Pick<MaskedClassifierConfig, "attentionFilters">): string[] {
+  const deeper = c.attentionFilters.flatMap((_, i) => [`attention.conv${i}.kernel`, `attention.conv${i}.bias`]);
+  return ["attention.kernel", "attention.bias", ...deeper, "attention.output.kernel", "attention.output.bias", "attention.pixelBias"];
+}
+/** Kernel size of the attention branch's further convolutions. */
+const ATTENTION_DEEP_KERNEL = 3;
 /** Variable names of the classifier branch of a config: conv blocks (if any), dense hidden layer, output layer. */
 function classifierNames(c: Pick<MaskedClassifierConfig, "classifierFilters">): string[] {
   const conv = c.classifierFilters.flatMap((_, i) => [`classifier.conv${i}.kernel`, `classifier.conv${i}.bias`]);
@@ -214,6 +225,7 @@ function resolveConfig(options: unknown, where: string): MaskedClassifierConfig 
     classes: o.classes as number,
     attentionChannels: o.attentionChannels ?? 8,
     attentionKernel: o.attentionKernel ?? 5,
+    attentionFilters: o.attentionFilters ?? [],
     attentionPool: o.attentionPool ?? 2,
     hiddenUnits: o.hiddenUnits ?? 128,
     classifierFilters: o.classifierFilters ?? [],
@@ -231,6 +243,8 @@ function resolveConfig(options: unknown, where: string): MaskedClassifierConfig 
   assertNumberOption(c.attentionChannels, where, "attentionChannels", { integer: true, min: 1 });
   assertNumberOption(c.attentionKernel, where, "attentionKernel", { integer: true, min: 1 });
   if (c.attentionKernel % 2 !== 1) throw new SparsekitError(`${where}: option 'attentionKernel' must be odd (centred "same" convolution), got ${c.attentionKernel}.`);
+  if (!Array.isArray(c.attentionFilters)) throw new SparsekitError(`${where}: option 'attentionFilters' must be an array of channel counts, got ${String(c.attentionFilters)}.`);
+  c.attentionFilters.forEach((f, i) => assertNumberOption(f, where, `attentionFilters[${i}]`, { integer: true, min: 1 }));
   assertNumberOption(c.attentionPool, where, "attentionPool", { integer: true, min: 1 });
   if (c.height % c.attentionPool !== 0 || c.width % c.attentionPool !== 0) {
     throw new SparsekitError(`${where}: option 'attentionPool' must divide height ${c.height} and width ${c.width}, got ${c.attentionPool}.`);
@@ -246,7 +260,7 @@ function resolveConfig(options: unknown, where: string): MaskedClassifierConfig 
   if (c.testThreshold !== null) assertNumberOption(c.testThreshold, where, "testThreshold", { min: 0, max: 1, exclusiveMin: true });
   if (c.testMaxFraction !== null) assertNumberOption(c.testMaxFraction, where, "testMaxFraction", { min: 0, max: 1, exclusiveMin: true });
   checkGateSpec(c.gate, where, c.height * c.width);
-  return { ...c, classifierFilters: [...c.classifierFilters], gate: { ...c.gate } as GateSpec };
+  return { ...c, attentionFilters: [...c.attentionFilters], classifierFilters: [...c.classifierFilters], gate: { ...c.gate } as GateSpec };
 }
 
 /**
@@ -255,7 +269,8 @@ function resolveConfig(options: unknown, where: string): MaskedClassifierConfig 
  *   m = A(x) (mask logits, H x W x 1),  M = gate(m),  logits = C(x * M).
  *
  * Attention branch A: x is average-pooled by `attentionPool`, a k x k "same" convolution with
- * `attentionChannels` ReLU maps and a 1 x 1 convolution give one logit per pooled pixel, which is
+ * `attentionChannels` ReLU maps, the 3 x 3 ReLU convolutions of `attentionFilters` (if any) and a
+ * 1 x 1 convolution give one logit per pooled pixel, which is
  * upsampled (nearest) to H x W, plus a learned per-pixel bias (a position prior, which a pure
  * convolution cannot express), times a constant gain (see `attentionGain`). The k x k kernel is
  * stored as a (k k) x channels matrix (row r k + c: tap (r, c)).
@@ -281,11 +296,18 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
       conv[`classifier.conv${i}.kernel`] = [c.classifierKernel, c.classifierKernel, i === 0 ? 1 : c.classifierFilters[i - 1]!, f];
       conv[`classifier.conv${i}.bias`] = [f];
     });
+    const deeper: Record<string, number[]> = {};
+    c.attentionFilters.forEach((f, i) => {
+      deeper[`attention.conv${i}.kernel`] = [ATTENTION_DEEP_KERNEL, ATTENTION_DEEP_KERNEL, i === 0 ? c.attentionChannels : c.attentionFilters[i - 1]!, f];
+      deeper[`attention.conv${i}.bias`] = [f];
+    });
+    const attentionOut = c.attentionFilters.at(-1) ?? c.attentionChannels;
     return {
       ...conv,
+      ...deeper,
       "attention.kernel": [k2, c.attentionChannels],
       "attention.bias": [c.attentionChannels],
-      "attention.output.kernel": [c.attentionChannels, 1],
+      "attention.output.kernel": [attentionOut, 1],
       "attention.output.bias": [1],
       "attention.pixelBias": [c.height, c.width, 1],
       "classifier.hidden.kernel": [flat, c.hiddenUnits],
@@ -307,6 +329,12 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
           [`classifier.conv${i}.bias`, () => tf.zeros(shapes[`classifier.conv${i}.bias`]!)],
         ]),
       ),
+      ...Object.fromEntries(
+        c.attentionFilters.flatMap((_, i) => [
+          [`attention.conv${i}.kernel`, () => heNormal(shapes[`attention.conv${i}.kernel`]!, rng)],
+          [`attention.conv${i}.bias`, () => tf.zeros(shapes[`attention.conv${i}.bias`]!)],
+        ]),
+      ),
       "attention.kernel": () => heNormal(shapes["attention.kernel"], rng),
       "attention.bias": () => tf.zeros(shapes["attention.bias"]),
       "attention.output.kernel": () => tf.tidy(() => tf.div(glorotUniform(shapes["attention.output.kernel"], rng), c.attentionGain)),
@@ -318,7 +346,7 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
       "classifier.output.bias": () => tf.zeros(shapes["classifier.output.bias"]),
     };
     const vars: Record<string, tf.Variable> = {};
-    for (const name of [...ATTENTION, ...classifierNames(c)]) {
+    for (const name of [...attentionNames(c), ...classifierNames(c)]) {
       const t = init[name]();
       vars[name] = tf.variable(t, true);
       t.dispose();
@@ -353,7 +381,7 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
 
   /** Variables of the attention branch (mask logits), by name. */
   attentionVariables(): Record<string, tf.Variable> {
-    return Object.fromEntries(ATTENTION.map((n) => [n, this.variables[n]]));
+    return Object.fromEntries(attentionNames(this.config).map((n) => [n, this.variables[n]]));
   }
 
   /** Variables of the classifier branch, by name. */
@@ -404,7 +432,11 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
       const pooled = p > 1 ? tf.avgPool(img, p, p, "valid") : img;
       const [, ph, pw] = pooled.shape;
       const kernel = tf.reshape(v["attention.kernel"], [k, k, 1, this.config.attentionChannels]) as tf.Tensor4D;
-      const hidden = tf.reshape(tf.relu(tf.add(tf.conv2d(pooled, kernel, 1, "same"), v["attention.bias"])), [b * ph * pw, this.config.attentionChannels]);
+      let features = tf.relu(tf.add(tf.conv2d(pooled, kernel, 1, "same"), v["attention.bias"])) as tf.Tensor4D;
+      this.config.attentionFilters.forEach((_, i) => {
+        features = tf.relu(tf.add(tf.conv2d(features, v[`attention.conv${i}.kernel`] as tf.Tensor4D, 1, "same"), v[`attention.conv${i}.bias`]!)) as tf.Tensor4D;
+      });
+      const hidden = tf.reshape(features, [b * ph * pw, features.shape[3]]);
       const low = tf.reshape(tf.add(tf.matMul(hidden as tf.Tensor2D, v["attention.output.kernel"] as tf.Tensor2D), v["attention.output.bias"]), [b, ph, pw, 1]);
       const up = p > 1 ? upsampleNearest(low as tf.Tensor4D, height, width) : low;
       const raw = tf.add(up, v["attention.pixelBias"]);

@@ -47,6 +47,29 @@ describe("MaskedClassifier", () => {
     [model, back, mlp].forEach((m) => m.dispose());
   });
 
+  it("deeper attention branch (attentionFilters): 3x3 ReLU convolutions before the logit layer, trained by fit, saved and loaded", async () => {
+    const model = MaskedClassifier.create({ ...small, attentionFilters: [4, 5], gate: { kind: "straightThrough" }, seed: 2 });
+    const att = model.attentionVariables();
+    expect(Object.keys(att)).toEqual(["attention.kernel", "attention.bias", "attention.conv0.kernel", "attention.conv0.bias", "attention.conv1.kernel", "attention.conv1.bias", "attention.output.kernel", "attention.output.bias", "attention.pixelBias"]);
+    expect(att["attention.conv0.kernel"]!.shape).toEqual([3, 3, 3, 4]);
+    expect(att["attention.conv1.kernel"]!.shape).toEqual([3, 3, 4, 5]);
+    expect(att["attention.output.kernel"]!.shape).toEqual([5, 1]);
+    const { x, y, labels } = toyData(32, 7);
+    const before = tf.tidy(() => model.maskLogits(x).dataSync());
+    await model.fit({ x, y }, { epochs: 1, batchSize: 16, seed: 3 });
+    // the deeper layers receive gradients (their weights move) and the logits change
+    expect(model.relativeChange("attention.conv1.kernel")).toBeGreaterThan(0);
+    expect(Array.from(tf.tidy(() => model.maskLogits(x).dataSync()))).not.toEqual(Array.from(before));
+    const dir = mkdtempSync(join(tmpdir(), "masked-attention-"));
+    await model.save(dir);
+    const back = await MaskedClassifier.load(dir);
+    expect(back.config.attentionFilters).toEqual([4, 5]);
+    expect(back.evaluate(x, labels)).toEqual(model.evaluate(x, labels));
+    expect(() => MaskedClassifier.create({ ...small, attentionFilters: [0], gate: { kind: "straightThrough" } })).toThrow(/attentionFilters\[0\]/);
+    tf.dispose([x, y]);
+    [model, back].forEach((m) => m.dispose());
+  });
+
   it("test-time projection: testThreshold binarises, testMaxFraction keeps exactly the k largest logits per image; training masks are untouched", () => {
     const { x } = toyData(4, 5);
     const plain = MaskedClassifier.create({ ...small, gate: { kind: "hardConcrete" }, initialMaskLogit: 0.3, seed: 4 });
