@@ -97,7 +97,7 @@ describe("entropy-mnist experiment", () => {
 describe.runIf(LONG)("entropy-mnist default run (SPARSEKIT_LONG=1)", () => {
   it("chooses its settings on validation digits without labels and scores 5 seeds of marginal + consistency above k-means", async () => {
     const m = (await runDefault(entropyMnist)).metrics;
-    expect(m.selection.records).toHaveLength(3);
+    expect(m.selection.records).toHaveLength(4);
     expect(m.marginalConsistencyEpochs).toBe(m.selection.chosen.epochs);
     expect(m.methods.marginalConsistency.acc.runs).toHaveLength(5);
     expect(m.marginalConsistencyMeanAccuracy).toBeGreaterThan(m.headline.kmeansPixels.acc);
