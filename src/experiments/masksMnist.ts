@@ -796,11 +796,10 @@ function headlineOf(
     "test accuracy": formatSeedSummary(s.accuracy),
     "vs saliency top-k (points)": saliency ? Number((100 * (s.accuracy.mean - saliency.accuracy.mean)).toFixed(1)) : null,
     "kept (M > 0)": pctOf(s.keptFraction.mean),
-    "kept before projection": s.keptBeforeProjection ? pctOf(s.keptBeforeProjection.mean) : "",
     "non-binary": pctOf(s.nonBinaryFraction.mean),
     collapsed: `${s.collapsedRuns}/${s.runs}`,
     "mask-alone accuracy (leak)": s.leakAccuracy ? formatSeedSummary(s.leakAccuracy) : "",
-    "binary top-k at the budget (no retraining)": s.binarisedAccuracy && s.binarisedKept ? `${formatSeedSummary(s.binarisedAccuracy)}, ${pctOf(s.binarisedKept.mean)} kept` : "",
+    "made binary: top-k (no retraining)": s.binarisedAccuracy && s.binarisedKept ? `${formatSeedSummary(s.binarisedAccuracy)}, ${pctOf(s.binarisedKept.mean)} kept` : "",
   });
   for (const s of learned) rows.push(row(s));
   for (const s of summaries.filter((x) => (MASK_BASELINES as readonly string[]).includes(x.method))) rows.push(row(s));
@@ -899,7 +898,8 @@ function addCollapseSection(report: RunReport, stored: readonly StoredRun[], con
           CE: Number(q.crossEntropy.toFixed(3)),
           "|dCE/dM|": Number(q.crossEntropyOnMask.toExponential(2)),
           "|d(w area)/dM|": Number(q.areaOnMask.toExponential(2)),
-          "area/CE on M": Number((q.areaOnMask / Math.max(q.crossEntropyOnMask, 1e-30)).toFixed(2)),
+          // No ratio once the cross-entropy's gradient on M is 0 (a collapsed mask): it would read 1e28.
+          "area/CE on M": q.crossEntropyOnMask > 0 ? Number((q.areaOnMask / q.crossEntropyOnMask).toFixed(2)) : null,
           "|dCE/dm|": Number(q.crossEntropyOnLogits.toExponential(2)),
           "|d(w area)/dm|": Number(q.areaOnLogits.toExponential(2)),
           "logits passing a gradient": pctOf(q.gradientPassingFraction),
