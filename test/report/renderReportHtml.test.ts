@@ -73,6 +73,11 @@ describe("renderReportHtml", () => {
     const matrix = renderReportHtml(page({ metrics: { byMethod: { a: { acc: 0.5 }, b: { acc: 0.25 } } } }));
     expect(matrix).toContain("<caption>byMethod</caption>");
     expect(matrix).toContain('<td>b</td><td class="num">0.25</td>');
+    // Long text cells may wrap (class "long"), so a table of sentences fits the page; short ones stay on one line.
+    const sentence = "cluster 8 holds 156 x '9' and 81 x '4' of its 246 digits";
+    const wrapped = renderReportHtml(page({ metrics: { merges: { a: { largest: sentence }, b: { largest: "0.829 ± 0.081" } } } }));
+    expect(wrapped).toContain(`<td class="long">${sentence.replace(/'/g, "&#39;")}</td>`);
+    expect(wrapped).toContain("<td>0.829 ± 0.081</td>");
   });
   it("shows the headline and lead items before the description and the sections", () => {
     const html = renderReportHtml(page({ headline: "Found <it>.", items: [
