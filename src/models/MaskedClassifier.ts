@@ -200,6 +200,15 @@ function attentionNames(c: Pick<MaskedClassifierConfig, "attentionFilters">): st
   const deeper = c.attentionFilters.flatMap((_, i) => [`attention.conv${i}.kernel`, `attention.conv${i}.bias`]);
   return ["attention.kernel", "attention.bias", ...deeper, "attention.output.kernel", "attention.output.bias", "attention.pixelBias"];
 }
+/** Shapes of a stack of k x k convolutions `${prefix}${i}.kernel` / `.bias` with the given output channels. */
+function convStackShapes(prefix: string, filters: readonly number[], kernel: number, inChannels: number): Record<string, number[]> {
+  const shapes: Record<string, number[]> = {};
+  filters.forEach((f, i) => {
+    shapes[`${prefix}${i}.kernel`] = [kernel, kernel, i === 0 ? inChannels : filters[i - 1]!, f];
+    shapes[`${prefix}${i}.bias`] = [f];
+  });
+  return shapes;
+}
 /** Kernel size of the attention branch's further convolutions. */
 const ATTENTION_DEEP_KERNEL = 3;
 /** Variable names of the classifier branch of a config: conv blocks (if any), dense hidden layer, output layer. */
@@ -291,20 +300,10 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
     const k2 = c.attentionKernel * c.attentionKernel;
     const n = c.classifierFilters.length;
     const flat = n === 0 ? c.height * c.width : pooledSide(c.height, n) * pooledSide(c.width, n) * c.classifierFilters[n - 1]!;
-    const conv: Record<string, number[]> = {};
-    c.classifierFilters.forEach((f, i) => {
-      conv[`classifier.conv${i}.kernel`] = [c.classifierKernel, c.classifierKernel, i === 0 ? 1 : c.classifierFilters[i - 1]!, f];
-      conv[`classifier.conv${i}.bias`] = [f];
-    });
-    const deeper: Record<string, number[]> = {};
-    c.attentionFilters.forEach((f, i) => {
-      deeper[`attention.conv${i}.kernel`] = [ATTENTION_DEEP_KERNEL, ATTENTION_DEEP_KERNEL, i === 0 ? c.attentionChannels : c.attentionFilters[i - 1]!, f];
-      deeper[`attention.conv${i}.bias`] = [f];
-    });
     const attentionOut = c.attentionFilters.at(-1) ?? c.attentionChannels;
     return {
-      ...conv,
-      ...deeper,
+      ...convStackShapes("classifier.conv", c.classifierFilters, c.classifierKernel, 1),
+      ...convStackShapes("attention.conv", c.attentionFilters, ATTENTION_DEEP_KERNEL, c.attentionChannels),
       "attention.kernel": [k2, c.attentionChannels],
       "attention.bias": [c.attentionChannels],
       "attention.output.kernel": [attentionOut, 1],
@@ -323,17 +322,11 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
     const shapes = MaskedClassifier.shapes(c);
     const rng = createRng(c.seed, `${KIND}.create`);
     const init: Record<string, () => tf.Tensor> = {
+      // Convolution stacks (ReLU after each): He normal kernels, zero biases.
       ...Object.fromEntries(
-        c.classifierFilters.flatMap((_, i) => [
-          [`classifier.conv${i}.kernel`, () => heNormal(shapes[`classifier.conv${i}.kernel`]!, rng)],
-          [`classifier.conv${i}.bias`, () => tf.zeros(shapes[`classifier.conv${i}.bias`]!)],
-        ]),
-      ),
-      ...Object.fromEntries(
-        c.attentionFilters.flatMap((_, i) => [
-          [`attention.conv${i}.kernel`, () => heNormal(shapes[`attention.conv${i}.kernel`]!, rng)],
-          [`attention.conv${i}.bias`, () => tf.zeros(shapes[`attention.conv${i}.bias`]!)],
-        ]),
+        Object.entries(shapes)
+          .filter(([name]) => /^(classifier|attention)\.conv\d+\./.test(name))
+          .map(([name, shape]) => [name, () => (name.endsWith(".kernel") ? heNormal(shape, rng) : tf.zeros(shape))]),
       ),
       "attention.kernel": () => heNormal(shapes["attention.kernel"], rng),
       "attention.bias": () => tf.zeros(shapes["attention.bias"]),
