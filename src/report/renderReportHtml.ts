@@ -65,7 +65,7 @@ function cell(v: PlainValue): { text: string; numeric: boolean } {
 }
 
 /** Text cells longer than this may wrap (class "long"); shorter ones, like "0.829 ± 0.081", stay on one line. */
-const WRAP_FROM_CHARS = 28;
+const WRAP_FROM_CHARS = 20;
 
 function td(v: PlainValue): string {
   const c = cell(v);
@@ -181,7 +181,7 @@ table { border-collapse: collapse; font-size: 0.9rem; margin: 6px 0 12px; }
 th, td { border: 1px solid #ddd; padding: 4px 10px; text-align: left; vertical-align: top; }
 thead th { background: #f1f3f5; overflow-wrap: normal; }
 table.data td { white-space: nowrap; }
-table.data td.long { white-space: normal; min-width: 14em; }
+table.data td.long { white-space: normal; min-width: 10em; }
 table.kv th { background: #f7f7f9; font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; font-family: ui-monospace, Menlo, Consolas, monospace; white-space: nowrap; }
 div.kvcols { display: flex; flex-wrap: wrap; gap: 0 18px; align-items: flex-start; }
