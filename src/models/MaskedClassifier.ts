@@ -211,6 +211,13 @@ function convStackShapes(prefix: string, filters: readonly number[], kernel: num
 }
 /** Kernel size of the attention branch's further convolutions. */
 const ATTENTION_DEEP_KERNEL = 3;
+/** Shapes of both convolution stacks of a config (the classifier's blocks, the attention branch's further layers). */
+function convStacks(c: MaskedClassifierConfig): Record<string, number[]> {
+  return {
+    ...convStackShapes("classifier.conv", c.classifierFilters, c.classifierKernel, 1),
+    ...convStackShapes("attention.conv", c.attentionFilters, ATTENTION_DEEP_KERNEL, c.attentionChannels),
+  };
+}
 /** Variable names of the classifier branch of a config: conv blocks (if any), dense hidden layer, output layer. */
 function classifierNames(c: Pick<MaskedClassifierConfig, "classifierFilters">): string[] {
   const conv = c.classifierFilters.flatMap((_, i) => [`classifier.conv${i}.kernel`, `classifier.conv${i}.bias`]);
@@ -302,8 +309,7 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
     const flat = n === 0 ? c.height * c.width : pooledSide(c.height, n) * pooledSide(c.width, n) * c.classifierFilters[n - 1]!;
     const attentionOut = c.attentionFilters.at(-1) ?? c.attentionChannels;
     return {
-      ...convStackShapes("classifier.conv", c.classifierFilters, c.classifierKernel, 1),
-      ...convStackShapes("attention.conv", c.attentionFilters, ATTENTION_DEEP_KERNEL, c.attentionChannels),
+      ...convStacks(c),
       "attention.kernel": [k2, c.attentionChannels],
       "attention.bias": [c.attentionChannels],
       "attention.output.kernel": [attentionOut, 1],
@@ -324,9 +330,7 @@ export class MaskedClassifier extends VariableModel<MaskedClassifierConfig> {
     const init: Record<string, () => tf.Tensor> = {
       // Convolution stacks (ReLU after each): He normal kernels, zero biases.
       ...Object.fromEntries(
-        Object.entries(shapes)
-          .filter(([name]) => /^(classifier|attention)\.conv\d+\./.test(name))
-          .map(([name, shape]) => [name, () => (name.endsWith(".kernel") ? heNormal(shape, rng) : tf.zeros(shape))]),
+        Object.entries(convStacks(c)).map(([name, shape]) => [name, () => (name.endsWith(".kernel") ? heNormal(shape, rng) : tf.zeros(shape))]),
       ),
       "attention.kernel": () => heNormal(shapes["attention.kernel"], rng),
       "attention.bias": () => tf.zeros(shapes["attention.bias"]),
