@@ -86,8 +86,9 @@ const configSchema = z.strictObject({
   /**
    * Temperature of the Gumbel top-k relaxation (backward pass only), in logit units. 20 = the
    * attention gain, i.e. 1 in the branch's units before the gain. Chosen on 1,000 validation digits
-   * (2 epochs, 3 seeds): with 1, one seed's mask settled on blank background (x * M all zero, the
-   * classifier's loss stuck at ln 10) — 3 of 5 in the default run; with 5 and 20, none (82–84%).
+   * (2 epochs, 3 seeds): with 1, one seed's joint training stalled from epoch 1 (loss at ln 10,
+   * one class predicted; with the classifier frozen its masks still gave constant predictions, so
+   * they kept no usable ink) — 3 of 5 in the default run; with 5 and 20, none (82–84%).
    */
   gumbelTemperature: z.number().positive().default(20),
   /** Run the random / centre-crop / saliency baselines. */
@@ -624,8 +625,7 @@ function writeReport(
         ? "Test-time projection of the budget methods: at most round(budget x 784) pixels per image (largest logits among the kept ones), Hard Concrete's deterministic gate thresholded at 0.5; the kept fraction before it is in the tables. "
         : "") +
       `Leak check: a fresh MLP 784-64-10 trained ${config.leakEpochs} epochs on the test-time masks M of the training digits alone (no pixel of x), scored on the test digits' masks. ` +
-      `Attention: ${config.attentionPool > 1 ? `${config.attentionPool}x${config.attentionPool} average pool, ` : ""}${config.attentionKernel}x${config.attentionKernel} conv with ${config.attentionChannels} ReLU maps, ` +
-      `${config.attentionFilters.map((f) => `3x3 conv with ${f} ReLU maps, `).join("")}1x1 conv${config.attentionPool > 1 ? ", nearest upsampling" : ""} (a logit per ${config.attentionPool > 1 ? "pooled " : ""}pixel), ` +
+      `Attention: ${attentionDescription(config)}, ` +
       `per-pixel bias, gain ${config.attentionGain}. Budget multiplier: dual ascent, step ${config.dualStepSize} per minibatch, starting at 0. ` +
       `Kept fraction = mean(M > 0) on the test set with the test-time (deterministic) gate; collapse = mean(M) < 0.005. ${config.seeds} seed(s).`,
   );
@@ -758,6 +758,18 @@ function writeReport(
     stored.filter((r) => r.result.seed === 0 && r.result.method === "hardSigmoidArea"),
     "The seed's hard sigmoid + w·area at each weight (seed 0).",
   );
+}
+
+function attentionDescription(config: Pick<Config, "attentionPool" | "attentionKernel" | "attentionChannels" | "attentionFilters">): string {
+  const p = config.attentionPool;
+  const layers = [
+    ...(p > 1 ? [`${p}x${p} average pool`] : []),
+    `${config.attentionKernel}x${config.attentionKernel} conv with ${config.attentionChannels} ReLU maps`,
+    ...config.attentionFilters.map((f) => `3x3 conv with ${f} ReLU maps`),
+    "1x1 conv",
+    ...(p > 1 ? ["nearest upsampling (a logit per pooled pixel)"] : []),
+  ];
+  return layers.join(", ") + (p > 1 ? "" : " (a logit per pixel)");
 }
 
 function classifierDescription(config: Pick<Config, "classifierFilters" | "classifierKernel" | "hiddenUnits">): string {
