@@ -145,13 +145,82 @@ function metricsHtml(metrics: { [key: string]: PlainValue }): string {
   return parts.join("\n");
 }
 
+/** Width (px) a table may take: main's 1180 px less its padding, with a margin for font differences. */
+const TABLE_WIDTH_PX = 1060;
+/** Approximate glyph widths at the tables' 0.9rem: monospace digits, proportional text, bold headers. */
+const NUMERIC_CHAR_PX = 8.7;
+const TEXT_CHAR_PX = 7.6;
+const HEADER_CHAR_PX = 10;
+/** Cell padding plus border (4px 10px and 1px). */
+const CELL_PADDING_PX = 21;
+/** The narrowest a wrapping text cell gets (its CSS min-width, 10em at 0.9rem). */
+const LONG_CELL_PX = 144;
+
+/**
+ * The least width (px) a column needs: its widest cell on one line (wrapping text cells count at
+ * their minimum), or the longest word of its header, which wraps at spaces.
+ */
+function columnWidth(column: string, rows: { [key: string]: PlainValue }[]): number {
+  const headerWord = Math.max(0, ...column.split(/\s+/).map((w) => w.length)) * HEADER_CHAR_PX;
+  let widest = headerWord;
+  for (const r of rows) {
+    if (!(column in r)) continue;
+    const c = cell(r[column]);
+    const px = c.numeric ? c.text.length * NUMERIC_CHAR_PX : c.text.length > WRAP_FROM_CHARS ? LONG_CELL_PX : c.text.length * TEXT_CHAR_PX;
+    widest = Math.max(widest, px);
+  }
+  return widest + CELL_PADDING_PX;
+}
+
+/** The fewest leading columns (at most 3) whose values together tell the rows apart: the row label. */
+function labelColumnCount(columns: string[], rows: { [key: string]: PlainValue }[]): number {
+  for (let n = 1; n < Math.min(3, columns.length - 1); n++) {
+    const labels = rows.map((r) => JSON.stringify(columns.slice(0, n).map((c) => r[c] ?? null)));
+    if (new Set(labels).size === rows.length) return n;
+  }
+  return Math.min(3, columns.length - 1);
+}
+
+/**
+ * Splits the columns of a table too wide for the page into groups that fit, each shown after the
+ * row label (the leading columns that tell the rows apart, e.g. method and setting), so a reader
+ * never scrolls sideways. A table that fits is one group with an empty label. Exported for tests.
+ */
+export function columnGroups(columns: string[], rows: { [key: string]: PlainValue }[], widthPx = TABLE_WIDTH_PX): { label: string[]; groups: string[][] } {
+  const widths = columns.map((c) => columnWidth(c, rows));
+  if (columns.length <= 2 || widths.reduce((a, b) => a + b, 0) <= widthPx) return { label: [], groups: [columns] };
+  const labelCount = labelColumnCount(columns, rows);
+  const labelWidth = widths.slice(0, labelCount).reduce((a, b) => a + b, 0);
+  const groups: string[][] = [[]];
+  let used = labelWidth;
+  columns.slice(labelCount).forEach((c, i) => {
+    const w = widths[labelCount + i]!;
+    if (groups[groups.length - 1]!.length > 0 && used + w > widthPx) {
+      groups.push([]);
+      used = labelWidth;
+    }
+    groups[groups.length - 1]!.push(c);
+    used += w;
+  });
+  return { label: columns.slice(0, labelCount), groups };
+}
+
 function dataTable(columns: string[], rows: { [key: string]: PlainValue }[], caption?: string): string {
-  const head = columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join("");
-  const body = rows
-    .map((r) => `<tr>${columns.map((c) => (c in r ? td(r[c]) : "<td></td>")).join("")}</tr>`)
+  const { label, groups } = columnGroups(columns, rows);
+  return groups
+    .map((own, g) => {
+      const group = [...label, ...own];
+      const head = group.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join("");
+      const body = rows
+        .map((r) => `<tr>${group.map((c) => (c in r ? td(r[c]) : "<td></td>")).join("")}</tr>`)
+        .join("\n");
+      const from = g === 0 ? 1 : columns.indexOf(own[0]!) + 1;
+      const part = groups.length > 1 ? `${g === 0 ? "" : "(continued) "}columns ${from}–${columns.indexOf(own[own.length - 1]!) + 1} of ${columns.length}` : "";
+      const text = [g === 0 ? caption : "", part].filter(Boolean).join(" · ");
+      const cap = text ? `<caption>${escapeHtml(text)}</caption>` : "";
+      return `<table class="data">${cap}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+    })
     .join("\n");
-  const cap = caption ? `<caption>${escapeHtml(caption)}</caption>` : "";
-  return `<table class="data">${cap}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 function paragraphs(text: string): string {
@@ -188,7 +257,7 @@ div.kvcols { display: flex; flex-wrap: wrap; gap: 0 18px; align-items: flex-star
 div.scroll { max-width: 100%; overflow-x: auto; }
 caption { caption-side: top; text-align: left; font-size: 0.88rem; color: #444; padding: 2px 0 6px; }
 figure { margin: 10px 0 22px; max-width: 100%; overflow-x: auto; }
-figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figure img { max-width: 100%; height: auto; border: 1px solid #eee; box-sizing: border-box; }
 img.pixelated { image-rendering: pixelated; }
 figcaption { font-size: 0.88rem; color: #444; margin-top: 6px; max-width: 900px; }
 figcaption a, footer a { color: #2563a8; }
@@ -246,7 +315,8 @@ function figureHtml(item: FigureItem, figureNo: number): string {
  * Reading order: title, headline sentence, lead items (headline figure, summary table), what the
  * run tests, run facts; then the sections of items (curves, details); then final metrics,
  * configuration (folded), per-epoch log (folded) and timings. Nothing is wider than the page:
- * wide tables scroll inside their own box.
+ * wide tables are split into column groups that repeat the row label (a scroll box stays as a
+ * fallback for a single column wider than the page).
  */
 export function renderReportHtml(page: ReportPage): string {
   const parts: string[] = [];

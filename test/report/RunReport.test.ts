@@ -265,6 +265,8 @@ describe("RunReport lead layout", () => {
     r.addTable("summary", [{ method: "ovr", accuracy: "0.91 ± 0.01", baseline: 0.9 }], "Summary.", { lead: true });
     const row = imageGrid(known, { rows: 1, cols: 4, scale: 4 });
     r.addImageRows("grid", [{ label: "method A", png: row }, { label: "method B", png: row }], "Labelled rows.", { columnLabels: ["1%", "2%", "5%", "10%"] });
+    const wide = (m: string) => ({ method: m, ...Object.fromEntries(Array.from({ length: 18 }, (_, k) => [`accuracy at budget ${k}`, 0.123456789 * (k + 1)])), note: "a sentence that wraps in its cell" });
+    r.addTable("every run", [wide("straight-through estimator + budget"), wide("Hard Concrete")], "Wider than the page.");
     return r.write();
   }
 
@@ -306,7 +308,12 @@ describe("RunReport lead layout", () => {
         headlineY: document.querySelector("p.headline")!.getBoundingClientRect().top,
         firstFigureY: document.querySelector("figure")!.getBoundingClientRect().top,
         curvesY: document.querySelector("h2")!.getBoundingClientRect().top,
+        boxesScrolling: (() => {
+          for (const d of document.querySelectorAll("details")) d.open = true;
+          return [...document.querySelectorAll("div.scroll")].filter((b) => b.scrollWidth > b.clientWidth).length;
+        })(),
       }));
+      expect(m.boxesScrolling).toBe(0);
       expect(m.scroll).toBeLessThanOrEqual(m.client);
       expect(m.loaded).toBe(true);
       expect(m.headlineY).toBeLessThan(m.firstFigureY);

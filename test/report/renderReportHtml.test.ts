@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderReportHtml, type ReportPage } from "../../src/report/renderReportHtml.js";
+import { columnGroups, renderReportHtml, type ReportPage } from "../../src/report/renderReportHtml.js";
 
 function page(over: Partial<ReportPage> = {}): ReportPage {
   return {
@@ -92,5 +92,39 @@ describe("renderReportHtml", () => {
     const html = renderReportHtml(page({ metrics: {}, config: {}, epochs: [], items: [], timingsMs: {} }));
     expect(html).not.toContain("<h2>");
     expect(html).not.toContain("<nav>");
+  });
+});
+
+describe("columnGroups", () => {
+  const rows = [{ method: "STE + budget", ...Object.fromEntries(Array.from({ length: 30 }, (_, k) => [`c${k}`, 0.1234567 + k])) }];
+  const columns = Object.keys(rows[0]!);
+  it("keeps a table that fits whole", () => {
+    expect(columnGroups(columns.slice(0, 4), rows)).toEqual({ label: [], groups: [columns.slice(0, 4)] });
+  });
+  it("splits a wide table into groups that fit after the row label, every other column once", () => {
+    const { label, groups } = columnGroups(columns, rows, 500);
+    expect(label).toEqual(["method"]);
+    expect(groups.length).toBeGreaterThan(2);
+    expect(groups.flat()).toEqual(columns.slice(1));
+    // The label (12 characters, ~112 px) and numbers of 6-7 characters (~73-82 px): at most 5 fit in 500 px.
+    for (const g of groups) expect(g.length).toBeLessThanOrEqual(5);
+  });
+  it("takes as label the fewest leading columns that tell the rows apart", () => {
+    const r = [
+      { method: "hard sigmoid", setting: "w = 1", seed: 0, ...Object.fromEntries(columns.slice(1).map((c) => [c, 1])) },
+      { method: "hard sigmoid", setting: "w = 30", seed: 0, ...Object.fromEntries(columns.slice(1).map((c) => [c, 2])) },
+    ];
+    expect(columnGroups(Object.keys(r[0]!), r, 500).label).toEqual(["method", "setting"]);
+  });
+  it("puts a column wider than the limit in a group of its own rather than dropping it", () => {
+    const r = [{ a: "x", b: 1, c: "y".repeat(10), d: 2 }];
+    expect(columnGroups(["a", "b", "c", "d"], r, 60).groups.flat()).toEqual(["b", "c", "d"]);
+  });
+  it("renders the groups as tables whose captions name the columns each holds", () => {
+    const html = renderReportHtml(page({ items: [{ kind: "table", name: "wide", caption: "Every run.", columns, rows }] }));
+    expect(html.match(/<table class="data">/g)!.length).toBeGreaterThan(1);
+    expect(html).toContain("<caption>Every run. · columns 1–");
+    expect(html).toContain(`of ${columns.length}</caption>`);
+    expect(html).toContain("<caption>(continued) columns ");
   });
 });
