@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { affineWarp, sampleAffineParams } from "../data/randomAffine.js";
 import { BATCH_TERMS, batchEntropy, type BatchTerm } from "../objectives/batchEntropy.js";
+import { neighbourConsistency } from "../objectives/neighbourConsistency.js";
 import { createRng, deriveSeed } from "../random/index.js";
 import type { TrainHistory } from "../train/history.js";
 import { glorotUniform, heNormal } from "../train/initializers.js";
@@ -49,6 +50,11 @@ export interface EntropyClustererConfig {
   /** Augmented copies of each sample per step in the consistency term (default 1); their KLs are averaged. */
   augmentedViews: number;
   augmentation: ClustererAugmentation;
+  /**
+   * Weight of neighbourConsistency between each sample and one of its nearest neighbours, >= 0
+   * (0 = none). The neighbours are given to `fit` (e.g. a knnGraph of the training pixels).
+   */
+  neighbourWeight: number;
   /** Seed of the initial weights. */
   seed: number;
 }
@@ -71,16 +77,22 @@ export interface EntropyClustererFitOptions {
   callbacks?: TrainCallbacks;
   evaluate?: (epoch: number) => Record<string, number> | Promise<Record<string, number>>;
   stopAfterSteps?: number;
+  /**
+   * Required when neighbourWeight > 0: k nearest neighbours of every row of x (row-major n x k
+   * indices into x, self excluded, as knnGraph returns). Each step pairs every sample with one
+   * of its k neighbours drawn at random (seeded).
+   */
+  neighbours?: { n: number; k: number; neighbours: Int32Array };
 }
 
 const KIND = "EntropyClusterer";
 const CONFIG_KEYS = [
   "inputSize", "imageShape", "architecture", "hiddenSizes", "convFilters", "numClusters", "beta", "lambda", "batchTerm",
-  "consistencyWeight", "augmentedViews", "augmentation", "seed",
+  "consistencyWeight", "augmentedViews", "augmentation", "neighbourWeight", "seed",
 ] as const;
 const FIT_KNOWN = [
   "epochs", "batchSize", "learningRate", "seed", "checkpoint", "resume", "progress", "progressStream", "callbacks", "evaluate",
-  "stopAfterSteps",
+  "stopAfterSteps", "neighbours",
 ] as const;
 const PREDICT_BLOCK = 1000;
 
@@ -141,11 +153,13 @@ function resolveConfig(c: unknown, where: string): EntropyClustererConfig {
   if (consistencyWeight > 0 && imageShape === null) {
     throw new SparsekitError(`${where}: the consistency term augments images; pass option 'imageShape' (inputSize ${o.inputSize} is not a square image).`);
   }
+  const neighbourWeight = o.neighbourWeight ?? 0;
+  assertNumberOption(neighbourWeight, where, "neighbourWeight", { min: 0 });
   const seed = o.seed ?? 0;
   assertNumberOption(seed, where, "seed", { integer: true, min: 0 });
   return {
     inputSize: o.inputSize, imageShape, architecture, hiddenSizes, convFilters, numClusters, beta, lambda, batchTerm,
-    consistencyWeight, augmentedViews, augmentation, seed,
+    consistencyWeight, augmentedViews, augmentation, neighbourWeight, seed,
   };
 }
 
@@ -188,7 +202,9 @@ function stopGradient(x: tf.Tensor): tf.Tensor {
  * - `consistency` = consistencyWeight * mean_l KL(Q(x_l) || Q(augment(x_l))) when the weight is
  *   > 0, averaged over `augmentedViews` copies: each copy of each sample gets its own random
  *   affine transform (randomAffine, seeded from the step seed so resumed runs draw the same ones); Q(x_l) is held fixed (zero gradient), as in VAT/IMSAT, so
- *   the term pulls the augmented copy toward the clean prediction rather than both toward each other.
+ *   the term pulls the augmented copy toward the clean prediction rather than both toward each other;
+ * - `neighbour` = neighbourWeight * neighbourConsistency(X, X') when the weight is > 0: X' are the
+ *   outputs of one nearest neighbour of each sample (SCAN's term; the neighbours come from `fit`).
  * No labels are used. Trained with Adam via {@link train} (seeded, checkpoints, resume).
  * Weights: He-normal ReLU kernels, Glorot-uniform output kernel, zero biases, from `seed`.
  */
@@ -299,15 +315,24 @@ export class EntropyClusterer extends VariableModel<EntropyClustererConfig> {
   }
 
   /**
-   * Weighted loss terms of one batch x [B, D] (B >= 2): `entropy` and, with consistencyWeight > 0,
-   * `consistency` (see the class comment). `seed` draws the augmentation (required then).
+   * Weighted loss terms of one batch x [B, D] (B >= 2): `entropy`; with consistencyWeight > 0,
+   * `consistency`; with neighbourWeight > 0, `neighbour` (see the class comment). `seed` draws the
+   * augmentation (required with consistency); `neighbourRows` [B, D] holds one neighbour of each
+   * row of x (required with neighbourWeight > 0).
    */
-  lossTerms(x: tf.Tensor2D, opts: { seed?: number } = {}): Record<string, tf.Scalar> {
+  lossTerms(x: tf.Tensor2D, opts: { seed?: number; neighbourRows?: tf.Tensor2D } = {}): Record<string, tf.Scalar> {
     const c = this.config;
     const out = this.forward(x);
     const terms: Record<string, tf.Scalar> = {
       entropy: batchEntropy(out, { beta: c.beta, lambda: c.lambda, batchTerm: c.batchTerm }),
     };
+    if (c.neighbourWeight > 0) {
+      const rows = opts.neighbourRows;
+      if (rows === undefined || rows.shape.join(",") !== x.shape.join(",")) {
+        throw new SparsekitError(`EntropyClusterer.lossTerms: option 'neighbourRows' (one neighbour per row, shape ${shapeString(x.shape)}) is required with neighbourWeight > 0, got ${rows === undefined ? "none" : shapeString(rows.shape)}.`);
+      }
+      terms.neighbour = tf.mul(c.neighbourWeight, neighbourConsistency(out, this.forward(rows), { beta: c.beta })) as tf.Scalar;
+    }
     if (c.consistencyWeight > 0) {
       if (opts.seed === undefined) throw new SparsekitError("EntropyClusterer.lossTerms: option 'seed' is required with the consistency term (augmentation must be reproducible).");
       const [h, w] = c.imageShape!;
@@ -346,23 +371,56 @@ export class EntropyClusterer extends VariableModel<EntropyClustererConfig> {
     }
     if (options.progress !== undefined) assertEnumOption(options.progress, where, "progress", PROGRESS_MODES);
     const seed = options.seed ?? this.config.seed;
-    return train({
-      variables: this.variables,
-      data: { x },
-      epochs: options.epochs,
-      batchSize,
-      optimizer: { name: "adam", learningRate: lr },
-      seed,
-      lossTerms: (batch, ctx) => this.lossTerms(batch.x as tf.Tensor2D, { seed: ctx.seed }),
-      ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
-      ...(options.resume !== undefined ? { resume: options.resume } : {}),
-      ...(options.callbacks ? { callbacks: options.callbacks } : {}),
-      ...(options.evaluate ? { evaluate: options.evaluate } : {}),
-      ...(options.stopAfterSteps !== undefined ? { stopAfterSteps: options.stopAfterSteps } : {}),
-      progress: options.progress ?? "none",
-      ...(options.progressStream ? { progressStream: options.progressStream } : {}),
-      checkFinite: "terms",
-      config: { model: this.config, learningRate: lr } as unknown as Record<string, unknown>,
-    });
+    const table = this.neighbourTable(x, options.neighbours, where);
+    // With neighbours, data.y carries each row's index (exact in float32 below 2^24) so a step can look its neighbours up.
+    const rowIndex = table ? tf.tidy(() => tf.reshape(tf.range(0, x.shape[0], 1, "float32"), [x.shape[0], 1])) : undefined;
+    const lossTerms = (batch: { x: tf.Tensor; y?: tf.Tensor }, ctx: { seed: number }): Record<string, tf.Scalar> => {
+      if (!table) return this.lossTerms(batch.x as tf.Tensor2D, { seed: ctx.seed });
+      const rows = tf.cast(tf.reshape(batch.y!, [-1]), "int32");
+      const pick = tf.randomUniform([rows.shape[0]], 0, table.shape[1], "int32", deriveSeed(ctx.seed, "neighbour"));
+      const neighbourRows = tf.gather(x, tf.gatherND(table, tf.stack([rows, pick], 1))) as tf.Tensor2D;
+      return this.lossTerms(batch.x as tf.Tensor2D, { seed: ctx.seed, neighbourRows });
+    };
+    try {
+      return await train({
+        variables: this.variables,
+        data: rowIndex ? { x, y: rowIndex } : { x },
+        epochs: options.epochs,
+        batchSize,
+        optimizer: { name: "adam", learningRate: lr },
+        seed,
+        lossTerms,
+        ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+        ...(options.resume !== undefined ? { resume: options.resume } : {}),
+        ...(options.callbacks ? { callbacks: options.callbacks } : {}),
+        ...(options.evaluate ? { evaluate: options.evaluate } : {}),
+        ...(options.stopAfterSteps !== undefined ? { stopAfterSteps: options.stopAfterSteps } : {}),
+        progress: options.progress ?? "none",
+        ...(options.progressStream ? { progressStream: options.progressStream } : {}),
+        checkFinite: "terms",
+        config: { model: this.config, learningRate: lr } as unknown as Record<string, unknown>,
+      });
+    } finally {
+      tf.dispose([table, rowIndex].filter((t) => t !== undefined));
+    }
+  }
+
+  /** The neighbour table of fit as an int32 [n, k] tensor, checked against x; undefined without the neighbour term. */
+  private neighbourTable(x: tf.Tensor2D, graph: EntropyClustererFitOptions["neighbours"], where: string): tf.Tensor2D | undefined {
+    if (this.config.neighbourWeight === 0) {
+      if (graph !== undefined) throw new SparsekitError(`${where}: option 'neighbours' is given but the model's neighbourWeight is 0 (set neighbourWeight > 0 to use it).`);
+      return undefined;
+    }
+    const n = x.shape[0];
+    if (graph === undefined || graph === null || typeof graph !== "object") {
+      throw new SparsekitError(`${where}: option 'neighbours' ({ n, k, neighbours }, e.g. knnGraph(x, 5)) is required with neighbourWeight ${this.config.neighbourWeight}.`);
+    }
+    assertNumberOption(graph.k, where, "neighbours.k", { integer: true, min: 1 });
+    if (graph.n !== n || !(graph.neighbours instanceof Int32Array) || graph.neighbours.length !== n * graph.k) {
+      throw new SparsekitError(`${where}: option 'neighbours' must list ${graph.k} neighbours for each of the ${n} rows of x (an Int32Array of ${n * graph.k}), got n ${graph.n} and ${graph.neighbours?.length ?? "no"} indices.`);
+    }
+    const bad = graph.neighbours.findIndex((j) => j < 0 || j >= n);
+    if (bad >= 0) throw new SparsekitError(`${where}: option 'neighbours' holds index ${graph.neighbours[bad]} (row ${Math.floor(bad / graph.k)}), outside the ${n} rows of x.`);
+    return tf.tensor2d(graph.neighbours, [n, graph.k], "int32");
   }
 }

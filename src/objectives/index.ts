@@ -9,6 +9,7 @@ export {
 } from "./saturationPenalty.js";
 export { ovrOverlap, OVR_REDUCTIONS, type OvrOptions, type OvrReduction } from "./ovrOverlap.js";
 export { batchEntropy, BATCH_TERMS, type BatchEntropyOptions, type BatchTerm } from "./batchEntropy.js";
+export { neighbourConsistency, type NeighbourConsistencyOptions } from "./neighbourConsistency.js";
 export { checkMask } from "./maskInput.js";
 export { maskArea } from "./maskArea.js";
 export { maskBinarization } from "./maskBinarization.js";

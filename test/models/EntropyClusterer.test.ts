@@ -4,7 +4,9 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hungarianAccuracy } from "../../src/metrics/hungarianAccuracy.js";
+import { knnGraph } from "../../src/baselines/labelSpreading.js";
 import { EntropyClusterer } from "../../src/models/EntropyClusterer.js";
+import { neighbourConsistency } from "../../src/objectives/neighbourConsistency.js";
 import { createRng } from "../../src/random/index.js";
 import { SparsekitError } from "../../src/validation/SparsekitError.js";
 
@@ -86,6 +88,59 @@ describe("EntropyClusterer", () => {
     expect(h.epochs[0].terms).toHaveProperty("consistency");
     x.dispose();
     m.dispose();
+  });
+
+  it("adds the neighbour term: weight x neighbourConsistency of each row and its given neighbour", () => {
+    const { x } = blobs(16, 8, 10);
+    const m = EntropyClusterer.create({ inputSize: 8, hiddenSizes: [6], numClusters: 4, neighbourWeight: 2, seed: 11 });
+    const xn = tf.reverse(x, 0) as tf.Tensor2D;
+    const terms = m.lossTerms(x, { neighbourRows: xn });
+    expect(Object.keys(terms).sort()).toEqual(["entropy", "neighbour"]);
+    const expected = neighbourConsistency(m.outputs(x), m.outputs(xn), { beta: -1 });
+    expect(terms.neighbour.dataSync()[0]).toBeCloseTo(2 * expected.dataSync()[0]!, 5);
+    tf.dispose([...Object.values(terms), expected]);
+    expect(() => m.lossTerms(x)).toThrow(/option 'neighbourRows' .* is required with neighbourWeight > 0, got none/);
+    expect(() => m.lossTerms(x, { neighbourRows: tf.slice(x, [0, 0], [8, 8]) as tf.Tensor2D })).toThrow(/got \[8, 8\]/);
+    tf.dispose([x, xn]);
+    m.dispose();
+  });
+
+  it("trains with neighbours from a kNN graph: clusters blobs, memory flat, resumes bit-for-bit", async () => {
+    const { x, labels } = blobs(200, 8, 5);
+    const graph = knnGraph(x, 5);
+    const cfg = { inputSize: 8, hiddenSizes: [16], numClusters: 4, lambda: 2, neighbourWeight: 0.5, seed: 3 };
+    const m = EntropyClusterer.create(cfg);
+    const before = tf.memory().numTensors;
+    const h = await m.fit(x, { epochs: 25, batchSize: 50, learningRate: 0.01, seed: 3, neighbours: graph });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(h.epochs[0].terms).toHaveProperty("neighbour");
+    expect(h.epochs[24].terms.neighbour).toBeLessThan(h.epochs[0].terms.neighbour);
+    expect(hungarianAccuracy(labels, m.predict(x))).toBeGreaterThan(0.95);
+    const dir = mkdtempSync(join(tmpdir(), "entropy-clusterer-nbr-"));
+    const a = EntropyClusterer.create(cfg);
+    await a.fit(x, { epochs: 3, batchSize: 50, seed: 2, neighbours: graph, checkpoint: { dir }, stopAfterSteps: 6 });
+    const b = EntropyClusterer.create(cfg);
+    await b.fit(x, { epochs: 3, batchSize: 50, seed: 2, neighbours: graph, checkpoint: { dir }, resume: true });
+    const full = EntropyClusterer.create(cfg);
+    await full.fit(x, { epochs: 3, batchSize: 50, seed: 2, neighbours: graph });
+    expect(values(b.outputs(x))).toEqual(values(full.outputs(x)));
+    x.dispose();
+    [m, a, b, full].forEach((c) => c.dispose());
+  });
+
+  it("names a missing, mismatched or unused neighbour table", async () => {
+    const { x } = blobs(20, 8, 14);
+    const m = EntropyClusterer.create({ inputSize: 8, hiddenSizes: [4], numClusters: 2, neighbourWeight: 1 });
+    await expect(m.fit(x, { epochs: 1, batchSize: 10 })).rejects.toThrow(/option 'neighbours' .* is required with neighbourWeight 1/);
+    await expect(m.fit(x, { epochs: 1, batchSize: 10, neighbours: { n: 19, k: 1, neighbours: new Int32Array(19) } })).rejects.toThrow(/1 neighbours for each of the 20 rows/);
+    const far = new Int32Array(20).fill(3);
+    far[7] = 20;
+    await expect(m.fit(x, { epochs: 1, batchSize: 10, neighbours: { n: 20, k: 1, neighbours: far } })).rejects.toThrow(/index 20 \(row 7\), outside the 20 rows/);
+    const plain = EntropyClusterer.create({ inputSize: 8, hiddenSizes: [4], numClusters: 2 });
+    await expect(plain.fit(x, { epochs: 1, batchSize: 10, neighbours: knnGraph(x, 2) })).rejects.toThrow(/neighbourWeight is 0/);
+    expect(() => EntropyClusterer.create({ inputSize: 8, neighbourWeight: -1 })).toThrow(/neighbourWeight/);
+    x.dispose();
+    [m, plain].forEach((c) => c.dispose());
   });
 
   it("runs the conv architecture", async () => {
