@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../src/backend/node.js";
-import { entropyMnist } from "../../src/experiments/entropyMnist.js";
+import { entropyMnist, pickRestart } from "../../src/experiments/entropyMnist.js";
 import { getExperiment } from "../../src/experiments/registry.js";
 import { resolveExperimentConfig, runExperiment } from "../../src/experiments/runExperiment.js";
 import { LONG, LONG_TIMEOUT_MS, runDefault } from "./longRun.js";
@@ -44,6 +44,15 @@ describe("entropy-mnist experiment", () => {
       expect(h.ari).toBeLessThanOrEqual(1);
     }
     expect(m.methods.marginalConsistency.acc.runs).toHaveLength(2);
+    // each seed reports its restart with the largest label-free criterion, at that restart's kept epoch
+    expect(m.restarts).toHaveLength(2);
+    m.restarts.forEach((set: { picked: number; runs: { acc: number; criterion: number; chosenEpoch: number }[] }, i: number) => {
+      expect(set.runs).toHaveLength(2);
+      expect(set.runs[set.picked]!.criterion).toBe(Math.max(...set.runs.map((r) => r.criterion)));
+      for (const r of set.runs) expect([1, 2]).toContain(r.chosenEpoch);
+      expect(m.runs.marginalConsistency[i].acc).toBe(set.runs[set.picked]!.acc);
+    });
+    expect(existsSync(join(out, "checkpoints", "marginalConsistency-N10-seed1-restart1"))).toBe(true);
     // the label-free selection picks the seed with the lowest final training loss
     const losses = m.runs.marginalConsistency.map((r: { finalLoss: number }) => r.finalLoss);
     const pick = losses.indexOf(Math.min(...losses));
@@ -82,9 +91,13 @@ describe("entropy-mnist experiment", () => {
 
   it("evaluateOn 'validation' scores held-out training digits (for tuning without the test digits)", async () => {
     const out = mkdtempSync(join(tmpdir(), "entropy-mnist-val-"));
-    const overrides = { evaluateOn: "validation", validationSize: 60, seeds: 1, ablationSeeds: 1, select: false, extraClusterCounts: [], betaGrid: [-1], lambdaGrid: [4] };
-    const r = await runExperiment(entropyMnist, { quick: true, seed: 2, outDir: out, progress: "none", overrides });
+    const overrides = { evaluateOn: "validation", validationSize: 60, seeds: 1, ablationSeeds: 1, select: false, extraClusterCounts: [], betaGrid: [-1], lambdaGrid: [4], restarts: 1 };
+    const r = await runExperiment(entropyMnist, { quick: true, seed: 2, outDir: out, progress: "none", overrides: { ...overrides, neighbourWeight: 1, neighbourCount: 3 } });
     const m = JSON.parse(readFileSync(r.files.json, "utf8")).metrics;
+    // the neighbour term, with its ablation on the same seed; one run per seed without restarts
+    expect(Object.keys(m.headline)).toContain("withoutNeighbours");
+    expect(m.methods.marginalConsistency.label).toMatch(/neighbours/);
+    expect(m.restarts).toBeUndefined();
     expect(m.evaluatedOn).toBe("validation");
     expect(m.evaluatedDigits).toBe(60);
     expect(m.failureModes.smallBeta.clusterSizes.reduce((a: number, b: number) => a + b, 0)).toBe(60);
@@ -94,12 +107,23 @@ describe("entropy-mnist experiment", () => {
   });
 });
 
+describe("pickRestart", () => {
+  const run = (criterion: number[] | undefined, chosenEpoch?: number) => ({ criterion, chosenEpoch }) as unknown as Parameters<typeof pickRestart>[0][number];
+  it("takes the restart with the largest criterion at its kept epoch; ties and missing criteria keep the earlier one", () => {
+    expect(pickRestart([run([0, 1.2, 1.5], 2), run([0, 1.9, 1.1], 1), run([0, 1.4, 1.6], 2)]).picked).toBe(1);
+    expect(pickRestart([run([0, 1.5], 1), run([0, 1.5], 1)]).picked).toBe(0);
+    expect(pickRestart([run(undefined), run(undefined)]).picked).toBe(0);
+  });
+});
+
 describe.runIf(LONG)("entropy-mnist default run (SPARSEKIT_LONG=1)", () => {
   it("chooses its settings on validation digits without labels and scores 5 seeds of marginal + consistency above k-means", async () => {
     const m = (await runDefault(entropyMnist)).metrics;
     expect(m.selection.records).toHaveLength(4);
     expect(m.marginalConsistencyEpochs).toBe(m.selection.chosen.epochs);
     expect(m.methods.marginalConsistency.acc.runs).toHaveLength(5);
+    expect(m.restarts).toHaveLength(5);
+    for (const set of m.restarts) expect(set.runs).toHaveLength(3);
     expect(m.marginalConsistencyMeanAccuracy).toBeGreaterThan(m.headline.kmeansPixels.acc);
     expect(m.collapse.perUnitCollapsedSeeds).toBeGreaterThan(0);
   }, LONG_TIMEOUT_MS);
