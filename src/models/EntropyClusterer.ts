@@ -5,8 +5,8 @@ import { neighbourConsistency } from "../objectives/neighbourConsistency.js";
 import { createRng, deriveSeed } from "../random/index.js";
 import type { TrainHistory } from "../train/history.js";
 import { glorotUniform, heNormal } from "../train/initializers.js";
-import { PROGRESS_MODES, type ProgressMode, type ProgressSink } from "../train/progress.js";
-import { train, type CheckpointOptions, type TrainCallbacks } from "../train/train.js";
+import { PROGRESS_MODES } from "../train/progress.js";
+import { train, trainRunOptions, type TrainRunOptions } from "../train/train.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { assertEnumOption, assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
 import { assertBatchSize, assertFinite, assertRank, assertTensor, shapeString } from "../validation/tensorChecks.js";
@@ -62,7 +62,8 @@ export interface EntropyClustererConfig {
 /** Everything but the input size has a default. */
 export type EntropyClustererInit = Partial<EntropyClustererConfig> & Pick<EntropyClustererConfig, "inputSize">;
 
-export interface EntropyClustererFitOptions {
+/** Run control (checkpoint, resume, progress, callbacks, evaluate, stopAfterSteps) as train() takes it. */
+export interface EntropyClustererFitOptions extends TrainRunOptions {
   epochs: number;
   /** Default 256 (the batch terms estimate cluster usage from the batch: keep it >> N). */
   batchSize?: number;
@@ -70,13 +71,6 @@ export interface EntropyClustererFitOptions {
   learningRate?: number;
   /** Seeds shuffling and the augmentation of each step. Default: the model's seed. */
   seed?: number;
-  checkpoint?: CheckpointOptions;
-  resume?: boolean;
-  progress?: ProgressMode;
-  progressStream?: ProgressSink;
-  callbacks?: TrainCallbacks;
-  evaluate?: (epoch: number) => Record<string, number> | Promise<Record<string, number>>;
-  stopAfterSteps?: number;
   /**
    * Required when neighbourWeight > 0: k nearest neighbours of every row of x (row-major n x k
    * indices into x, self excluded, as knnGraph returns). Each step pairs every sample with one
@@ -390,13 +384,7 @@ export class EntropyClusterer extends VariableModel<EntropyClustererConfig> {
         optimizer: { name: "adam", learningRate: lr },
         seed,
         lossTerms,
-        ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
-        ...(options.resume !== undefined ? { resume: options.resume } : {}),
-        ...(options.callbacks ? { callbacks: options.callbacks } : {}),
-        ...(options.evaluate ? { evaluate: options.evaluate } : {}),
-        ...(options.stopAfterSteps !== undefined ? { stopAfterSteps: options.stopAfterSteps } : {}),
-        progress: options.progress ?? "none",
-        ...(options.progressStream ? { progressStream: options.progressStream } : {}),
+        ...trainRunOptions(options),
         checkFinite: "terms",
         config: { model: this.config, learningRate: lr } as unknown as Record<string, unknown>,
       });

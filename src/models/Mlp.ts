@@ -3,8 +3,7 @@ import { getObjective, type ObjectiveEntry } from "../objectives/registry.js";
 import { createRng, deriveSeed } from "../random/index.js";
 import { heNormal } from "../train/initializers.js";
 import type { TrainHistory } from "../train/history.js";
-import type { ProgressMode, ProgressSink } from "../train/progress.js";
-import { train, type CheckpointOptions, type TrainCallbacks } from "../train/train.js";
+import { train, trainRunOptions, type TrainRunOptions } from "../train/train.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
 import { assertBatchSize, assertFinite, assertRank, assertTensor, shapeString } from "../validation/tensorChecks.js";
@@ -50,7 +49,8 @@ export interface MlpForward {
   logits: tf.Tensor2D;
 }
 
-export interface MlpFitOptions {
+/** Run control (checkpoint, resume, progress, callbacks, evaluate, stopAfterSteps) as train() takes it. */
+export interface MlpFitOptions extends TrainRunOptions {
   epochs: number;
   /** Default 128 (the source's batch, the scale of its lambda values for OVR "sum"). */
   batchSize?: number;
@@ -60,14 +60,6 @@ export interface MlpFitOptions {
   penalty?: HiddenPenalty;
   /** Seeds shuffling and dropout masks. Default: the model's seed. */
   seed?: number;
-  checkpoint?: CheckpointOptions;
-  resume?: boolean;
-  progress?: ProgressMode;
-  progressStream?: ProgressSink;
-  callbacks?: TrainCallbacks;
-  evaluate?: (epoch: number) => Record<string, number> | Promise<Record<string, number>>;
-  /** Stop after this many optimizer steps (to test interruption). */
-  stopAfterSteps?: number;
 }
 
 const KIND = "Mlp";
@@ -289,13 +281,7 @@ export class Mlp extends VariableModel<MlpConfig> {
       seed,
       lossTerms: (batch, ctx) =>
         this.lossTerms(batch.x as tf.Tensor2D, batch.y as tf.Tensor2D, { penalty, training: true, seed: ctx.seed }),
-      ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
-      ...(options.resume !== undefined ? { resume: options.resume } : {}),
-      ...(options.callbacks ? { callbacks: options.callbacks } : {}),
-      ...(options.evaluate ? { evaluate: options.evaluate } : {}),
-      ...(options.stopAfterSteps !== undefined ? { stopAfterSteps: options.stopAfterSteps } : {}),
-      progress: options.progress ?? "none",
-      ...(options.progressStream ? { progressStream: options.progressStream } : {}),
+      ...trainRunOptions(options),
       // A non-finite loss is caught before the update; skipping the per-step variable scan saves a reduction per step.
       checkFinite: "terms",
       config: { model: this.config, penalty: penalty ?? null, learningRate: lr } as Record<string, unknown>,

@@ -168,6 +168,22 @@ function describeValue(v: number): string {
   return Number.isNaN(v) ? "NaN" : v > 0 ? "+Infinity" : "-Infinity";
 }
 
+/** The run-control options a model's fit() takes and hands to train() unchanged. */
+export type TrainRunOptions = Pick<TrainOptions, "checkpoint" | "resume" | "callbacks" | "evaluate" | "progress" | "progressStream" | "stopAfterSteps">;
+
+/** The run-control options that are set (an absent key keeps train()'s default); progress defaults to `defaultProgress`. */
+export function trainRunOptions(options: TrainRunOptions, defaultProgress: ProgressMode = "none"): TrainRunOptions {
+  return {
+    ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+    ...(options.resume !== undefined ? { resume: options.resume } : {}),
+    ...(options.callbacks ? { callbacks: options.callbacks } : {}),
+    ...(options.evaluate ? { evaluate: options.evaluate } : {}),
+    ...(options.stopAfterSteps !== undefined ? { stopAfterSteps: options.stopAfterSteps } : {}),
+    progress: options.progress ?? defaultProgress,
+    ...(options.progressStream ? { progressStream: options.progressStream } : {}),
+  };
+}
+
 /**
  * Generic seeded minibatch trainer: minimises the sum of the named loss terms over `variables`.
  *

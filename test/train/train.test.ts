@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { EpochRecord, TrainHistory } from "../../src/train/history.js";
 import { glorotUniform } from "../../src/train/initializers.js";
 import { createRng } from "../../src/random/index.js";
-import { train, type LossTermsFn, type TrainOptions } from "../../src/train/train.js";
+import { train, trainRunOptions, type LossTermsFn, type TrainOptions } from "../../src/train/train.js";
 import { TrainingDivergedError } from "../../src/train/TrainingDivergedError.js";
 import { ovrOverlap } from "../../src/objectives/ovrOverlap.js";
 import { SparsekitError } from "../../src/validation/SparsekitError.js";
@@ -324,5 +324,16 @@ describe("train", () => {
     await expect(train({ ...ok, variables: { ...v, unused } })).rejects.toThrow(/does not depend on variable\(s\) 'unused'/);
     await expect(train({ ...ok, optimizer: { name: "adamw", learningRate: 1 } as never })).rejects.toThrow(/'optimizer' must have 'name' one of "adam"/);
     await expect(train({ ...ok, progress: "loud" as never })).rejects.toThrow(/option 'progress' must be one of/);
+  });
+});
+
+describe("trainRunOptions", () => {
+  it("keeps only the run-control options that are set, with progress defaulting to none", () => {
+    expect(trainRunOptions({})).toEqual({ progress: "none" });
+    expect(trainRunOptions({}, "log")).toEqual({ progress: "log" });
+    const evaluate = () => ({});
+    const picked = trainRunOptions({ resume: false, stopAfterSteps: 0, evaluate, checkpoint: { dir: "/tmp/x" }, progress: "bar" });
+    expect(picked).toEqual({ resume: false, stopAfterSteps: 0, evaluate, checkpoint: { dir: "/tmp/x" }, progress: "bar" });
+    expect(Object.keys(trainRunOptions({ resume: undefined, callbacks: undefined } as never))).toEqual(["progress"]);
   });
 });
