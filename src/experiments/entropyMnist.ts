@@ -436,7 +436,9 @@ export const entropyMnist = defineExperiment({
         }
         const cc = settings;
         const seed = cc.restart ? deriveSeed(trial.seed, "entropy-mnist", cc.replicate, "restart", cc.restart) : deriveSeed(trial.seed, "entropy-mnist", cc.replicate);
-        const r = await runClusterer(trial.label, cc.model, cc.epochs, seed, cc, ctx, xTrain, xTest, labels, cc.criterionSize);
+        // Every restart of a seed is measured on the same digits with the same augmentation, so their values compare.
+        const criterion = cc.criterionSize ? { size: cc.criterionSize, seed: deriveSeed(trial.seed, "entropy-mnist-restart-criterion", cc.replicate) } : undefined;
+        const r = await runClusterer(trial.label, cc.model, cc.epochs, seed, cc, ctx, xTrain, xTest, labels, criterion);
         ctx.log(`${trial.label}: acc ${pct(r.scores.acc)}, NMI ${r.scores.nmi.toFixed(3)}, used ${r.scores.used}/${cc.model.numClusters}, H(Q)/lnN ${r.meanEntropyQ.toFixed(2)} (${r.seconds.toFixed(1)} s)`);
         return { kind: "clusterer", run: r, cpuSeconds: cpuSeconds(), ...(chosen ? { chosen } : {}) };
       } finally {
@@ -560,7 +562,7 @@ async function runClusterer(
   xTrain: tf.Tensor2D,
   xTest: tf.Tensor2D,
   labels: Int32Array,
-  criterionSize?: number,
+  criterion?: { size: number; seed: number },
 ): Promise<ClustererRun> {
   const t0 = performance.now();
   const clusterer = EntropyClusterer.create({
@@ -574,16 +576,15 @@ async function runClusterer(
     ...model,
   });
   const numClusters = clusterer.config.numClusters;
-  // The label-free criterion's digits: the first criterionSize training digits, one fixed augmentation.
-  const criterionRows = criterionSize ? (tf.slice(xTrain, [0, 0], [Math.min(criterionSize, xTrain.shape[0]), -1]) as tf.Tensor2D) : undefined;
-  const criterionSeed = deriveSeed(seed, "entropy-mnist-restart-criterion");
+  // The label-free criterion's digits: the first criterion.size training digits, one fixed augmentation.
+  const criterionRows = criterion ? (tf.slice(xTrain, [0, 0], [Math.min(criterion.size, xTrain.shape[0]), -1]) as tf.Tensor2D) : undefined;
   let kept: { epoch: number; criterion: number; predictions: Int32Array; meanEntropyQ: number; meanMaxQ: number } | undefined;
   /** After epoch `epoch` (0 = untrained): test scores for the curves and, with the criterion, the kept epoch. */
   const evaluate = (epoch = 0) => {
     const { predictions, meanEntropyQ, meanMaxQ } = evaluateClusterer(clusterer, xTest);
     const metrics: Record<string, number> = { ...score(labels, predictions, numClusters), meanEntropyQ, meanMaxQ };
     if (criterionRows) {
-      metrics.criterion = augmentationMutualInformation(clusterer, criterionRows, criterionSeed);
+      metrics.criterion = augmentationMutualInformation(clusterer, criterionRows, criterion!.seed);
       if (epoch >= 1 && (!kept || metrics.criterion > kept.criterion)) kept = { epoch, criterion: metrics.criterion, predictions, meanEntropyQ, meanMaxQ };
     }
     return metrics;
