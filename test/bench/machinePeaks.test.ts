@@ -8,6 +8,7 @@ const hasTorch = await torchVersion(python).then(
   () => true,
   () => false,
 );
+if (!hasTorch) console.warn(`machine-peaks PyTorch GEMM test skipped: ${python} cannot import torch (install Debian's python3-torch package to run them).`);
 
 describe("measureMachinePeaks", () => {
   it("measures the wasm ceiling and the backend's GEMM, leaving no tensors", async () => {

@@ -169,6 +169,7 @@ const hasTorch = await torchVersion(python).then(
   () => true,
   () => false,
 );
+if (!hasTorch) console.warn(`PyTorch reference-script tests skipped: ${python} cannot import torch (install Debian's python3-torch package to run them).`);
 describe.skipIf(!hasTorch)("PyTorch reference scripts (bench/reference/workloads.py)", () => {
   it("runs every workload at tiny shapes and prints a parsable line", { timeout: 120_000 }, async () => {
     const runs = await Promise.all(WORKLOADS.map((w) => runWorkloadReference(python, w.name, w.tiny, "1", { steps: 1, warmup: 1, rounds: 1 })));
