@@ -855,7 +855,7 @@ function writeReport(
       "selection-criterion",
       lineChart(
         selection.records.map((r) => ({
-          name: `c${r.candidate}: consistency ${r.consistencyWeight}, neighbours ${r.neighbourWeight}, rotation ${r.augmentation.maxRotation}°`,
+          name: `c${r.candidate}: weight ${r.consistencyWeight}, ${r.augmentation.maxRotation}°${r.neighbourWeight > 0 ? `, neighbours ${r.neighbourWeight}` : ""}`,
           x: r.mi.map((_, e) => e),
           y: r.mi,
         })),

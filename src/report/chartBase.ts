@@ -24,7 +24,8 @@ const CONFIG = {
   background: "white",
   view: { stroke: "#ccc" },
   axis: { gridColor: "#e8e8e8", labelFontSize: 11, titleFontSize: 12 },
-  legend: { labelFontSize: 11, titleFontSize: 12 },
+  // Series names up to ~50 characters stay whole (Vega-Lite cuts legend labels at 160 px by default).
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 320 },
   title: { fontSize: 14, subtitleFontSize: 11, subtitleColor: "#555", anchor: "start" },
 } as const;
 
