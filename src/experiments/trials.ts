@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { nodeStorage } from "../io/nodeStorage.js";
 import { join } from "node:path";
 import { decodeNonFinite, encodeNonFinite, toPlainValue, type PlainValue } from "../report/jsonValue.js";
-import type { RunReport } from "../report/node.js";
+import { EARLIER_TRIALS_TIMING, type RunReport } from "../report/RunReport.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import type { ExperimentContext, ExperimentGrid, TrialContext, TrialSpec } from "./Experiment.js";
 import { sharedDirectory } from "./sharedDirectory.js";
@@ -109,8 +109,12 @@ export async function runGridInProcess<Config, Result>(
     let encoded: EncodedTrialValue | undefined;
     if (ctx.resume && existsSync(file)) {
       try {
-        const stored = JSON.parse(await readFile(file, "utf8")) as { key: string; result: EncodedTrialValue };
-        if (stored.key === trialKey(trial)) encoded = stored.result;
+        const stored = JSON.parse(await readFile(file, "utf8")) as { key: string; result: EncodedTrialValue; ms?: number };
+        if (stored.key === trialKey(trial)) {
+          encoded = stored.result;
+          // The report's wall clock covers this invocation only; the time of trials run before the resume is shown beside it.
+          if (typeof stored.ms === "number" && Number.isFinite(stored.ms) && stored.ms >= 0) report.recordTiming(EARLIER_TRIALS_TIMING, stored.ms);
+        }
       } catch {
         encoded = undefined; // unreadable: run the trial again
       }
@@ -124,9 +128,11 @@ export async function runGridInProcess<Config, Result>(
         log: ctx.log,
         shared: (name, key, build) => sharedDirectory(sharedRoot, name, key, build),
       };
+      const t0 = performance.now();
       const result = await report.time("trials", () => grid.runTrial(trial, tctx));
+      const ms = performance.now() - t0;
       encoded = encodeTrialValue(result);
-      await nodeStorage.writeAtomic(file, `${JSON.stringify({ key: trialKey(trial), result: encoded })}\n`);
+      await nodeStorage.writeAtomic(file, `${JSON.stringify({ key: trialKey(trial), result: encoded, ms })}\n`);
     }
     results.set(trial.label, decodeTrialValue<Result>(encoded));
   }

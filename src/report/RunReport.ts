@@ -13,6 +13,8 @@ import { safeFileStem } from "./safeFileStem.js";
 /** Identifies report.json files; bump RUN_REPORT_FORMAT_VERSION when the layout changes incompatibly. */
 export const RUN_REPORT_FORMAT = "sparsekit-run-report";
 export const RUN_REPORT_FORMAT_VERSION = 1;
+/** Timing (ms) of the trials a resumed run took from earlier invocations; shown beside the wall clock. */
+export const EARLIER_TRIALS_TIMING = "trialsBeforeResume";
 
 /** Stated inside every report.json so a reader needs no other documentation. */
 export const NON_FINITE_NOTE =
@@ -475,6 +477,9 @@ export class RunReport {
         ["started", this.startedAt.toISOString()],
         ["epochs", this.epochList.length],
         ...(this.timeSummary ?? [["wall clock (s)", timingsMs.wallClock / 1000] as [string, number]]),
+        ...(this.timings[EARLIER_TRIALS_TIMING] !== undefined
+          ? [["trials run before a resume (s)", this.timings[EARLIER_TRIALS_TIMING] / 1000] as [string, number]]
+          : []),
         ["Node.js", `${environment.node} (${environment.platform}-${environment.arch})`],
       ],
       metrics: this.metrics,

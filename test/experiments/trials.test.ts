@@ -1,4 +1,10 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { initBackend } from "../../src/backend/node.js";
+import { runExperiment } from "../../src/experiments/runExperiment.js";
+import { sphereLambda } from "../../src/experiments/sphereLambda.js";
 import { checkTrials, decodeTrialValue, encodeTrialValue, MissingTrialError, TrialResults } from "../../src/experiments/trials.js";
 import { canonicalJson, hashJson } from "../../src/experiments/canonicalJson.js";
 
@@ -28,4 +34,20 @@ describe("trial grids", () => {
     expect(canonicalJson({ b: 1, a: { d: 2, c: [1, { f: 1, e: 2 }] } })).toBe('{"a":{"c":[1,{"e":2,"f":1}],"d":2},"b":1}');
     expect(hashJson({ x: 1, y: 2 })).toBe(hashJson({ y: 2, x: 1 }));
   });
+});
+
+describe("runGridInProcess on resume", () => {
+  it("shows the time of the trials run before the resume beside this invocation's wall clock", async () => {
+    await initBackend({ backend: "cpu" });
+    const out = mkdtempSync(join(tmpdir(), "trials-resume-"));
+    const first = await runExperiment(sphereLambda, { quick: true, seed: 1, outDir: out, progress: "none" });
+    const before = JSON.parse(readFileSync(first.files.json, "utf8")).timingsMs;
+    expect(before.trialsBeforeResume).toBeUndefined();
+    const again = await runExperiment(sphereLambda, { resume: true, outDir: out, progress: "none" });
+    const after = JSON.parse(readFileSync(again.files.json, "utf8")).timingsMs;
+    expect(after.trials).toBeUndefined(); // every trial came from the first invocation
+    expect(after.trialsBeforeResume).toBeGreaterThan(0);
+    expect(after.trialsBeforeResume).toBeCloseTo(before.trials, 0);
+    expect(readFileSync(again.files.html, "utf8")).toContain("trials run before a resume (s)");
+  }, 60_000);
 });
