@@ -5,7 +5,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../src/backend/node.js";
 import { getExperiment } from "../../src/experiments/registry.js";
 import { runExperiment } from "../../src/experiments/runExperiment.js";
-import { masksMnist } from "../../src/experiments/masksMnist.js";
+import { headlineOf, masksMnist } from "../../src/experiments/masksMnist.js";
+import { summarizeMaskRuns, type MaskRunResult } from "../../src/experiments/masksMnistSummary.js";
+import { resolveExperimentConfig } from "../../src/experiments/runExperiment.js";
 import type { Experiment } from "../../src/experiments/Experiment.js";
 import { LONG, LONG_TIMEOUT_MS, runDefault } from "./longRun.js";
 
@@ -91,6 +93,25 @@ describe("masks-mnist", () => {
     expect(resumed.metrics.runs).toEqual(m.runs);
     expect(resumed.epochs).toEqual(json.epochs);
     expect(performance.now() - t0).toBeLessThan(r.seconds * 1000);
+  });
+});
+
+describe("masks-mnist headline", () => {
+  const result = (p: Partial<MaskRunResult>): MaskRunResult => ({
+    id: "x", method: "steBudget", budget: 0.05, weight: null, seed: 0, accuracy: 0.9, area: 0.05, keptFraction: 0.05, nonBinaryFraction: 0,
+    emptyFraction: 0, collapsed: false, finalMultiplier: null, ...p,
+  });
+  const config = resolveExperimentConfig(masksMnist, [{}]) as Parameters<typeof headlineOf>[1];
+  it("says why Gumbel top-k is below saliency when exact-k masks trained without the relaxation are not", () => {
+    const runs = [
+      result({ method: "gumbelTopK", accuracy: 0.876 }),
+      result({ method: "saliencyTopK", accuracy: 0.916 }),
+      result({ method: "hardSigmoidArea", budget: null, weight: 1, accuracy: 0.985, keptFraction: 0.09, binarised: { budget: 0.05, accuracy: 0.964, keptFraction: 0.05, emptyFraction: 0, keptAtHalf: 0.02, maxMask: 1 } }),
+    ];
+    const text = headlineOf(summarizeMaskRuns(runs), config, 0.985, []).text;
+    expect(text).toMatch(/Why Gumbel top-k is lower: not because it keeps exactly k pixels\. The hard sigmoid.*\(w = 1\).* score 0\.964 ± 0\.000 against Gumbel top-k's 0\.876 ± 0\.000/s);
+    const noGap = headlineOf(summarizeMaskRuns([result({ method: "gumbelTopK", accuracy: 0.95 }), ...runs.slice(1)]), config, 0.985, []).text;
+    expect(noGap).not.toContain("Why Gumbel");
   });
 });
 
