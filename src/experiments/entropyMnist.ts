@@ -810,7 +810,7 @@ function writeReport(
     "summary",
     [
       compact(mainLabel, mcRuns.map((r) => r.scores), "IMSAT 98.4% (full MNIST, published); goal >= 90%"),
-      ...(ablation ? [compact("the same without the neighbour term", ablation.map((r) => r.scores), "ablation, paired initial weights")] : []),
+      ...(ablation && neighbourWeight > 0 ? [compact("the same without the neighbour term", ablation.map((r) => r.scores), "ablation, paired initial weights")] : []),
       compact("marginal (RIM)", runs.marginal.map((r) => r.scores), "deep RIM 58.5% (full MNIST, published)"),
       compact("perUnit (seed 004)", runs.perUnit.map((r) => r.scores), "collapse expected (SPEC 1.5)"),
       compact("k-means (pixels)", kmeansRuns.raw, "50.6% here in earlier runs"),
