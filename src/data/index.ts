@@ -5,6 +5,7 @@ export { downsampleImage } from "./downsampleImage.js";
 export { fft1d, fft2d, fftFrequency } from "./fft.js";
 export { assertGreyImage, type GreyImage } from "./greyImage.js";
 export { disposeLabelledData, makeLabelledData, type LabelledData } from "./labelledData.js";
+export { splitLabelledData } from "./splitLabelledData.js";
 export { normalizeForSigmoid, type NormalizeForSigmoidOptions } from "./normalizeForSigmoid.js";
 export { Pca, type PcaOptions } from "./pca.js";
 export { removePatchMean } from "./removePatchMean.js";

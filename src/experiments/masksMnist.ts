@@ -3,13 +3,14 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
-import { disposeLabelledData, loadMnist } from "../data/node.js";
+import { disposeLabelledData, loadMnist, splitLabelledData, type LabelledData } from "../data/node.js";
 import { writeFileAtomic } from "../io/atomicWrite.js";
 import { BudgetConstraint, centreCropMask, maskStatistics, randomPixelMask, topKMask, type GateSpec } from "../masks/index.js";
 import { MaskedClassifier, type MaskGradientProbe, type MaskBudget, type MaskedClassifierOptions, type MaskedEpochRecord, type MaskPenalties } from "../models/MaskedClassifier.js";
 import { deriveSeed } from "../random/index.js";
 import { lineChart, maskOverlayGrid, scatterChart, type LineSeries, type ScatterSeries } from "../report/node.js";
 import type { RunReport } from "../report/RunReport.js";
+import { SparsekitError } from "../validation/SparsekitError.js";
 import { defineExperiment, type TrialSpec } from "./Experiment.js";
 import {
   BUDGET_TOLERANCE,
@@ -30,10 +31,39 @@ import { formatSeedSummary } from "./seedStatistics.js";
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
 
+type SplitSettings = { trainSize: number; testSize: number; evaluateOn: "test" | "validation"; validationSize: number };
+
+/** Digits the scores are computed on: the test digits, or the held-out validation digits. */
+function scoredSize(c: SplitSettings): number {
+  return c.evaluateOn === "test" ? c.testSize : c.validationSize;
+}
+
+/** Training and scored digits (images): the test split, or (evaluateOn "validation") the last validationSize training digits held out. */
+function loadMaskSplit(c: SplitSettings): { train: LabelledData; test: LabelledData } {
+  const data = loadMnist({ trainSize: c.trainSize, testSize: c.testSize, shape: "image" });
+  if (c.evaluateOn === "test") return data;
+  if (c.validationSize >= c.trainSize) {
+    disposeLabelledData(data.train);
+    disposeLabelledData(data.test);
+    throw new SparsekitError(`masks-mnist: option 'validationSize' must leave training digits, got ${c.validationSize} of trainSize ${c.trainSize}.`);
+  }
+  const [train, validation] = splitLabelledData(data.train, c.trainSize - c.validationSize);
+  disposeLabelledData(data.train);
+  disposeLabelledData(data.test);
+  return { train, test: validation };
+}
+
 const configSchema = z.strictObject({
   /** Digits of the mnist package for training and testing (a fixed seeded split). */
   trainSize: z.number().int().min(2).default(8000),
   testSize: z.number().int().min(2).default(2000),
+  /**
+   * "test" (default): train on the trainSize digits, score on the test digits. "validation": for
+   * tuning without the test digits: the last validationSize training digits are held out of every
+   * training (pretraining included) and all scores are computed on them; the test digits are unused.
+   */
+  evaluateOn: z.enum(["test", "validation"]).default("test"),
+  validationSize: z.number().int().min(2).default(1000),
   /** Epochs of joint training of each masked model (and of each baseline's classifier fine-tuning). */
   epochs: z.number().int().min(1).default(8),
   /** Epochs of pretraining of the shared full-image classifier. */
@@ -213,7 +243,7 @@ export const masksMnist = defineExperiment({
   grid: {
     trials(config: Config, seed: number): TrialSpec[] {
       const overlayBudget = config.budgets.reduce((a, b) => (Math.abs(b - config.overlayBudget) < Math.abs(a - config.overlayBudget) ? b : a));
-      const overlayCount = Math.min(config.overlayImages, config.testSize);
+      const overlayCount = Math.min(config.overlayImages, scoredSize(config));
       const { seeds: _s, baselineSeeds: _bs, budgets: _b, methods: _m, seedAreaWeights: _w, baselines: _bl, overlayBudget: _ob, overlayImages: _oi, ...shared } = config;
       const trials: TrialSpec[] = [];
       const add = (kind: "learned" | "baseline", method: MaskMethod | MaskBaseline, budget: number | null, weight: number | null, s: number, drawOverlay: boolean) => {
@@ -240,7 +270,7 @@ export const masksMnist = defineExperiment({
       const config = c;
       const ctx = { seed: trial.seed, checkpointDir: tctx.checkpointDir, resume: tctx.resume, progress: tctx.progress };
       const cpu0 = process.cpuUsage();
-      const { train: trainSet, test: testSet } = loadMnist({ trainSize: c.trainSize, testSize: c.testSize, shape: "image" });
+      const { train: trainSet, test: testSet } = loadMaskSplit(c);
       const overlayCount = c.overlayCount;
       const overlayX = tf.slice(testSet.x, [0, 0, 0, 0], [overlayCount, -1, -1, -1]);
       const baseOptions = (gate: GateSpec, seed: number): MaskedClassifierOptions => ({
@@ -262,7 +292,7 @@ export const masksMnist = defineExperiment({
       try {
         // The full-image classifier, pretrained once per run (or sweep) and shared by every trial.
         const pretrainKey = {
-          trainSize: c.trainSize, testSize: c.testSize, pretrainEpochs: c.pretrainEpochs, batchSize: c.pretrainBatchSize, learningRate: c.pretrainLearningRate,
+          trainSize: c.trainSize, testSize: c.testSize, evaluateOn: c.evaluateOn, validationSize: c.validationSize, pretrainEpochs: c.pretrainEpochs, batchSize: c.pretrainBatchSize, learningRate: c.pretrainLearningRate,
           hiddenUnits: c.hiddenUnits, classifierFilters: c.classifierFilters, classifierKernel: c.classifierKernel, pretrainAugmentation: c.pretrainAugmentation,
           attentionChannels: c.attentionChannels, attentionKernel: c.attentionKernel, attentionFilters: c.attentionFilters, attentionPool: c.attentionPool,
           attentionGain: c.attentionGain, seed: trial.seed,
@@ -337,7 +367,7 @@ export const masksMnist = defineExperiment({
             ? { testMaxFraction: setting.budget as number, ...(gate.kind === "hardConcrete" ? { testThreshold: 0.5 } : {}) }
             : {};
         const model = MaskedClassifier.create({ ...baseOptions(gate, deriveSeed(ctx.seed, "init", s)), ...testGate });
-        const probeX = setting.method === "hardSigmoidArea" ? tf.slice(trainSet.x, [0, 0, 0, 0], [Math.min(c.probeSize, c.trainSize), -1, -1, -1]) : undefined;
+        const probeX = setting.method === "hardSigmoidArea" ? tf.slice(trainSet.x, [0, 0, 0, 0], [Math.min(c.probeSize, trainSet.labels.length), -1, -1, -1]) : undefined;
         const probeY = probeX ? tf.slice(trainSet.y!, [0, 0], [probeX.shape[0], -1]) : undefined;
         try {
           model.copyClassifierFrom(pretrained!);
@@ -464,7 +494,7 @@ export const masksMnist = defineExperiment({
         saliency: { train?: tf.Tensor; test?: tf.Tensor },
       ): Promise<StoredRun> {
         const makeMask = (which: "train" | "test"): tf.Tensor => {
-          const n = which === "train" ? config.trainSize : config.testSize;
+          const n = (which === "train" ? trainSet : testSet).labels.length;
           if (baseline === "random") return randomPixelMask(n, SIDE, SIDE, k, deriveSeed(ctx.seed, "random-mask", budget, s, which));
           if (baseline === "centreCrop" || baseline === "fullImage") return centreCropMask(SIDE, SIDE, budget);
           return topKMask(saliency[which]!, k);
@@ -492,7 +522,7 @@ export const masksMnist = defineExperiment({
           const expand = (m: tf.Tensor, n: number) => (m.shape[0] === 1 ? tf.tile(m, [n, 1, 1, 1]) : tf.clone(m));
           const leak =
             c.leakEpochs > 0 && baseline !== "fullImage"
-              ? await leakCheck((x) => (x === trainSet.x ? expand(masks.train, c.trainSize) : expand(masks.test, c.testSize)), s)
+              ? await leakCheck((x) => (x === trainSet.x ? expand(masks.train, trainSet.labels.length) : expand(masks.test, testSet.labels.length)), s)
               : null;
           let overlay: number[] | undefined;
           if (c.drawOverlay) {
@@ -544,8 +574,8 @@ export const masksMnist = defineExperiment({
       }
       const fullImageAccuracy = stored[0].fullImageAccuracy;
       const overlayBudget = config.budgets.reduce((a, b) => (Math.abs(b - config.overlayBudget) < Math.abs(a - config.overlayBudget) ? b : a));
-      const overlayCount = Math.min(config.overlayImages, config.testSize);
-      const { train: trainSet, test: testSet } = loadMnist({ trainSize: config.trainSize, testSize: config.testSize, shape: "image" });
+      const overlayCount = Math.min(config.overlayImages, scoredSize(config));
+      const { train: trainSet, test: testSet } = loadMaskSplit(config);
       let overlayImages: number[];
       try {
         overlayImages = Array.from(testSet.x.dataSync().subarray(0, overlayCount * PIXELS));
@@ -618,7 +648,10 @@ function writeReport(
   addCollapseSection(report, stored, config);
   report.addText(
     "Settings",
-    `Training: ${config.trainSize} digits, test: ${config.testSize}. Classifier: ${classifierDescription(config)} pretrained ${config.pretrainEpochs} epochs on full images ` +
+    (config.evaluateOn === "test"
+      ? `Training: ${config.trainSize} digits, test: ${config.testSize}. `
+      : `Training: ${config.trainSize - config.validationSize} digits; scored on ${config.validationSize} validation digits held out of the ${config.trainSize} training digits (the test digits are unused). `) +
+    `Classifier: ${classifierDescription(config)} pretrained ${config.pretrainEpochs} epochs on full images ` +
       `(Adam lr ${config.pretrainLearningRate}, batch ${config.pretrainBatchSize}${config.pretrainAugmentation ? ", random affine augmentation" : ""}; training loss per epoch ${stored[0]!.pretrainLosses.map((l) => l.toFixed(3)).join(", ")}; ` +
       `test accuracy ${(100 * fullImageAccuracy).toFixed(2)}%), then ${config.epochs} epoch(s) of joint training per run (Adam, lr ${config.learningRate}, batch ${config.batchSize}; the epoch count is fixed in advance, not chosen on the test set; per-epoch losses are in report.json). ` +
       (config.enforceBudgetAtTest
@@ -820,7 +853,7 @@ export function headlineOf(
   const full = summaries.find((s) => s.method === "fullImage");
   const fullBest = Math.max(fullImageAccuracy, full?.accuracy.mean ?? 0);
   lines.push(
-    `Full-image classifier, ${classifierDescription(config)}: ${pctOf(fullImageAccuracy)} on the ${config.testSize} held-out digits after its ${config.pretrainEpochs} pretraining epochs` +
+    `Full-image classifier, ${classifierDescription(config)}: ${pctOf(fullImageAccuracy)} on the ${scoredSize(config)} held-out ${config.evaluateOn === "test" ? "test" : "validation"} digits after its ${config.pretrainEpochs} pretraining epochs` +
       (full ? `, ${formatSeedSummary(full.accuracy)} after the same ${config.epochs} further epochs every masked run gets (the full-image baseline, M = 1)` : "") +
       ` (goal >= 98.5%: ${fullBest >= 0.985 ? "met" : "NOT met"}).`,
   );

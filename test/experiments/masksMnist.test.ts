@@ -96,6 +96,22 @@ describe("masks-mnist", () => {
   });
 });
 
+describe("masks-mnist on validation digits", () => {
+  it("evaluateOn 'validation' trains on the training digits minus the last validationSize and scores on those", async () => {
+    const out = mkdtempSync(join(tmpdir(), "masks-mnist-val-"));
+    const overrides = { evaluateOn: "validation", validationSize: 50, methods: ["steBudget"], seeds: 1, baselineSeeds: 1, leakEpochs: 0 };
+    const r = await runExperiment(masksMnist, { quick: true, seed: 3, outDir: out, progress: "none", overrides });
+    const json = JSON.parse(readFileSync(r.files.json, "utf8"));
+    expect(readFileSync(r.files.html, "utf8")).toContain("Training: 206 digits; scored on 50 validation digits held out of the 256 training digits");
+    // every accuracy is a count out of the 50 validation digits
+    for (const run of json.metrics.runs as { accuracy: number }[]) expect(Math.abs(run.accuracy * 50 - Math.round(run.accuracy * 50))).toBeLessThan(1e-6);
+    expect(Math.abs(json.metrics.fullImageAccuracy * 50 - Math.round(json.metrics.fullImageAccuracy * 50))).toBeLessThan(1e-6);
+    await expect(
+      runExperiment(masksMnist, { quick: true, outDir: mkdtempSync(join(tmpdir(), "masks-mnist-bad-")), progress: "none", overrides: { ...overrides, validationSize: 256 } }),
+    ).rejects.toThrow(/validationSize' must leave training digits, got 256 of trainSize 256/);
+  }, 60_000);
+});
+
 describe("masks-mnist headline", () => {
   const result = (p: Partial<MaskRunResult>): MaskRunResult => ({
     id: "x", method: "steBudget", budget: 0.05, weight: null, seed: 0, accuracy: 0.9, area: 0.05, keptFraction: 0.05, nonBinaryFraction: 0,
