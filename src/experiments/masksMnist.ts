@@ -318,7 +318,7 @@ export const masksMnist = defineExperiment({
             const fullImageAccuracy = model.classifierAccuracy(testSet.x, testSet.labels);
             await writeFile(join(out, "accuracy.json"), `${JSON.stringify({ fullImageAccuracy })}\n`);
             await rm(join(ctx.checkpointDir, "pretrain"), { recursive: true, force: true });
-            tctx.log(`pretrained classifier: ${history.epochs.length} epochs, final loss ${history.epochs.at(-1)?.loss.toFixed(4)}, full-image test accuracy ${(100 * fullImageAccuracy).toFixed(2)}%`);
+            tctx.log(`pretrained classifier: ${history.epochs.length} epochs, final loss ${history.epochs.at(-1)?.loss.toFixed(4)}, full-image accuracy on the ${c.evaluateOn} digits ${(100 * fullImageAccuracy).toFixed(2)}%`);
           } finally {
             model.dispose();
           }
