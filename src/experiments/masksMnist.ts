@@ -121,6 +121,8 @@ const configSchema = z.strictObject({
    * they kept no usable ink) — 3 of 5 in the default run; with 5 and 20, none (82–84%).
    */
   gumbelTemperature: z.number().positive().default(20),
+  /** Scale of the Gumbel noise of the top-k sampling in training, in logit units (1 = the gate's default; 20 = 1 before the attention gain). */
+  gumbelNoiseScale: z.number().min(0).default(1),
   /** Run the random / centre-crop / saliency baselines. */
   baselines: z.boolean().default(true),
   /** Budget whose masks are drawn in the overlay grid (the nearest configured budget is used). */
@@ -168,7 +170,7 @@ function runId(method: string, budget: number | null, weight: number | null, see
   return `${method}-${budget !== null ? `b${budget}` : `w${weight}`}-s${seed}`;
 }
 
-function gateFor(method: MaskMethod, budget: number | null, config: Pick<Config, "gumbelTemperature">): GateSpec {
+function gateFor(method: MaskMethod, budget: number | null, config: Pick<Config, "gumbelTemperature" | "gumbelNoiseScale">): GateSpec {
   switch (method) {
     case "hardSigmoidArea":
     case "hardSigmoidBudget":
@@ -178,7 +180,7 @@ function gateFor(method: MaskMethod, budget: number | null, config: Pick<Config,
     case "hardConcreteL0Budget":
       return { kind: "hardConcrete" };
     case "gumbelTopK":
-      return { kind: "gumbelTopK", k: Math.max(1, Math.round((budget as number) * PIXELS)), temperature: config.gumbelTemperature };
+      return { kind: "gumbelTopK", k: Math.max(1, Math.round((budget as number) * PIXELS)), temperature: config.gumbelTemperature, noiseScale: config.gumbelNoiseScale };
   }
 }
 

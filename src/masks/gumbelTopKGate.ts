@@ -13,6 +13,12 @@ export interface GumbelTopKGateOptions {
   seed?: number;
   /** Temperature tau of the relaxation used for the backward pass, > 0. Default 1 (logit units). */
   temperature?: number;
+  /**
+   * Scale s of the Gumbel noise in training, >= 0 (default 1): scores m + s g, i.e. top-k sampling
+   * from softmax(m / s). Logits on a larger scale than 1 need a matching s for the sampling to
+   * explore; 0 = deterministic top-k in training too.
+   */
+  noiseScale?: number;
 }
 
 /** Keeps -log(-log u) finite in float32. */
@@ -21,8 +27,8 @@ const U_EPS = 1e-6;
 /**
  * Gumbel top-k gate (SPEC §1.6): keeps exactly k pixels per sample.
  *
- * Forward: scores s = m + g, g = -log(-log u), u ~ U(0, 1) seeded (training; Gumbel-top-k sampling
- * without replacement from softmax(m), Kool et al. 2019), or s = m (test). The mask is 1 on the
+ * Forward: scores s = m + noiseScale g, g = -log(-log u), u ~ U(0, 1) seeded (training; Gumbel-top-k
+ * sampling without replacement from softmax(m / noiseScale), Kool et al. 2019), or s = m (test). The mask is 1 on the
  * k highest scores of each sample and 0 elsewhere — exactly k ones even with tied scores (the
  * k indices returned by top-k are scattered, no threshold comparison).
  *
@@ -39,15 +45,16 @@ export function gumbelTopKGate(logits: tf.Tensor, options: GumbelTopKGateOptions
   const where = "gumbelTopKGate";
   checkMaskLogits(logits, where);
   if (options === null || typeof options !== "object") {
-    throw new SparsekitError(`${where}: argument 'options' must be { k, training?, seed?, temperature? }, got ${String(options)}.`);
+    throw new SparsekitError(`${where}: argument 'options' must be { k, training?, seed?, temperature?, noiseScale? }, got ${String(options)}.`);
   }
-  assertKnownOptions(options, where, ["k", "training", "seed", "temperature"]);
+  assertKnownOptions(options, where, ["k", "training", "seed", "temperature", "noiseScale"]);
   const [batch, height, width] = logits.shape;
   const n = height * width;
-  const { k, training = false, seed, temperature = 1 } = options;
+  const { k, training = false, seed, temperature = 1, noiseScale = 1 } = options;
   assertNumberOption(k, where, "k", { integer: true, min: 1, max: n });
   assertBooleanOption(training, where, "training");
   assertNumberOption(temperature, where, "temperature", { min: 0, exclusiveMin: true });
+  assertNumberOption(noiseScale, where, "noiseScale", { min: 0 });
   if (training) {
     if (seed === undefined) throw new SparsekitError(`${where}: option 'seed' is required when training is true (the noise must be reproducible).`);
     assertNumberOption(seed, where, "seed", { integer: true, min: 0 });
@@ -73,7 +80,7 @@ export function gumbelTopKGate(logits: tf.Tensor, options: GumbelTopKGateOptions
     let scores = tf.reshape(tf.cast(logits, "float32"), [batch, n]);
     if (training) {
       const u = tf.randomUniform([batch, n], U_EPS, 1 - U_EPS, "float32", seed);
-      scores = tf.add(scores, tf.neg(tf.log(tf.neg(tf.log(u)))));
+      scores = tf.add(scores, tf.mul(noiseScale, tf.neg(tf.log(tf.neg(tf.log(u))))));
     }
     return tf.reshape(topKStraightThrough(scores) as tf.Tensor, logits.shape);
   });

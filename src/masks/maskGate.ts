@@ -16,7 +16,7 @@ export type GateSpec =
   | { kind: "hardSigmoid" }
   | { kind: "straightThrough" }
   | ({ kind: "hardConcrete" } & Partial<HardConcreteParams>)
-  | { kind: "gumbelTopK"; k: number; temperature?: number };
+  | { kind: "gumbelTopK"; k: number; temperature?: number; noiseScale?: number };
 
 /** Per-call state of a gate: training mode draws noise from `seed` (Hard Concrete, Gumbel top-k). */
 export interface GateCallOptions {
@@ -43,9 +43,10 @@ export function checkGateSpec(spec: unknown, where: string, pixels?: number): as
       return;
     }
     case "gumbelTopK":
-      assertKnownOptions(s, `${where} (gate gumbelTopK)`, ["kind", "k", "temperature"]);
+      assertKnownOptions(s, `${where} (gate gumbelTopK)`, ["kind", "k", "temperature", "noiseScale"]);
       assertNumberOption(s.k, where, "gate.k", { integer: true, min: 1, ...(pixels ? { max: pixels } : {}) });
       if (s.temperature !== undefined) assertNumberOption(s.temperature, where, "gate.temperature", { min: 0, exclusiveMin: true });
+      if (s.noiseScale !== undefined) assertNumberOption(s.noiseScale, where, "gate.noiseScale", { min: 0 });
   }
 }
 
@@ -77,6 +78,7 @@ export function applyGate(spec: GateSpec, logits: tf.Tensor, call: GateCallOptio
       return gumbelTopKGate(logits, {
         k: spec.k,
         ...(spec.temperature !== undefined ? { temperature: spec.temperature } : {}),
+        ...(spec.noiseScale !== undefined ? { noiseScale: spec.noiseScale } : {}),
         training: call.training,
         ...(call.training ? { seed: call.seed } : {}),
       });

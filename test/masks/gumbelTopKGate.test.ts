@@ -32,6 +32,16 @@ describe("gumbelTopKGate", () => {
     expect(a).not.toEqual(c);
   });
 
+  it("noiseScale scales the training noise: 0 is plain top-k, a large scale overrides small logit gaps", () => {
+    const logits = tf.tensor3d([[Array.from({ length: 16 }, (_, i) => i * 0.5)]]); // top 4 = the last 4
+    const plain = Array.from(gumbelTopKGate(logits, { k: 4 }).dataSync());
+    expect(Array.from(gumbelTopKGate(logits, { k: 4, training: true, seed: 3, noiseScale: 0 }).dataSync())).toEqual(plain);
+    const changed = [1, 2, 3, 4, 5].filter((seed) => Array.from(gumbelTopKGate(logits, { k: 4, training: true, seed, noiseScale: 20 }).dataSync()).join() !== plain.join());
+    expect(changed.length).toBeGreaterThanOrEqual(4);
+    expect(() => gumbelTopKGate(logits, { k: 4, noiseScale: -1 })).toThrow(/option 'noiseScale'/);
+    logits.dispose();
+  });
+
   it("backward is the relaxed mask's gradient sigmoid'((m - t)/tau)/tau, t between the k-th and (k+1)-th logit", () => {
     const vals = [4, 1, 0.5, -2];
     const logits = tf.tensor3d([[vals]]);
