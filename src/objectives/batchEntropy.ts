@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { assertEnumOption, assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
 import { checkCodes } from "../validation/tensorChecks.js";
+import { logSoftmaxAlong } from "./logSoftmaxAlong.js";
 
 export const BATCH_TERMS = ["perUnit", "marginal"] as const;
 export type BatchTerm = (typeof BATCH_TERMS)[number];
@@ -52,16 +53,6 @@ export function batchEntropy(h: tf.Tensor, options: BatchEntropyOptions): tf.Sca
     const x = tf.cast(h, "float32") as tf.Tensor2D;
     return batchTerm === "perUnit" ? perUnitCost(x, beta, lambda) : marginalCost(x, beta, lambda);
   });
-}
-
-/**
- * log-softmax of `logits` along `axis` (tf.logSoftmax only takes the last axis). The max is
- * subtracted and never added back: with |logits| ~ 1e4, `z - logSumExp(z)` would carry the
- * float32 rounding of 1e4 (~1e-3) into every log-probability.
- */
-function logSoftmaxAlong(logits: tf.Tensor, axis: number): tf.Tensor {
-  const shifted = tf.sub(logits, tf.max(logits, axis, true));
-  return tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), axis, true)));
 }
 
 /** -sum p ln p from log p; p = exp(log p) underflows to 0 harmlessly (0 * finite). */

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
 import { checkCodes } from "../validation/tensorChecks.js";
+import { logSoftmaxAlong } from "./logSoftmaxAlong.js";
 
 export interface NeighbourConsistencyOptions {
   /** Inverse temperature, nonzero and finite; beta = -1 gives the ordinary softmax (as in batchEntropy). Required. */
@@ -38,14 +39,8 @@ export function neighbourConsistency(h: tf.Tensor, hNeighbours: tf.Tensor, optio
   assertNumberOption(beta, where, "beta");
   if (beta === 0) throw new SparsekitError(`${where}: option 'beta' must be a nonzero finite number (inverse temperature; -1 is the ordinary softmax), got 0.`);
   return tf.tidy(() => {
-    const logQ = logSoftmaxRows(tf.mul(tf.cast(h, "float32"), -beta));
-    const logQn = logSoftmaxRows(tf.mul(tf.cast(hNeighbours, "float32"), -beta));
+    const logQ = logSoftmaxAlong(tf.mul(tf.cast(h, "float32"), -beta), 1);
+    const logQn = logSoftmaxAlong(tf.mul(tf.cast(hNeighbours, "float32"), -beta), 1);
     return tf.neg(tf.mean(tf.logSumExp(tf.add(logQ, logQn), 1))) as tf.Scalar;
   });
-}
-
-/** Row-wise log-softmax with the max subtracted first (finite for |logits| up to float32 range / 2). */
-function logSoftmaxRows(logits: tf.Tensor): tf.Tensor {
-  const shifted = tf.sub(logits, tf.max(logits, 1, true));
-  return tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), 1, true)));
 }
