@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { assignClusters, kMeans } from "../baselines/kmeans.js";
 import { knnGraph } from "../baselines/labelSpreading.js";
-import { disposeLabelledData, loadMnist, Pca, type MnistSplit } from "../data/node.js";
+import { disposeLabelledData, loadMnist, Pca, splitLabelledData, type MnistSplit } from "../data/node.js";
 import { randomAffine } from "../data/randomAffine.js";
 import { adjustedRandIndex } from "../metrics/adjustedRandIndex.js";
 import { clusterUsage } from "../metrics/clusterUsage.js";
@@ -548,9 +548,8 @@ function evaluationSplit(data: MnistSplit, config: Pick<Config, "evaluateOn" | "
   if (n < 2) {
     throw new SparsekitError(`entropy-mnist: option 'validationSize' must leave >= 2 training digits, got ${v} of trainSize ${all.shape[0]}.`);
   }
-  const xTrain = tf.slice(all, [0, 0], [n, -1]) as tf.Tensor2D;
-  const xTest = tf.slice(all, [n, 0], [v, -1]) as tf.Tensor2D;
-  return { xTrain, xTest, labels: data.train.labels.slice(n), owned: [xTrain, xTest] };
+  const [train, held] = splitLabelledData(data.train, n);
+  return { xTrain: train.x as tf.Tensor2D, xTest: held.x as tf.Tensor2D, labels: held.labels, owned: [train.x, held.x] };
 }
 
 async function runClusterer(
