@@ -226,11 +226,12 @@ interface ClustererRun {
   /** Training loss of the last epoch (label-free: used to pick a run among seeds). */
   finalLoss: number;
   /**
-   * With criterionSize: I(Q(x); Q(x')) on the training digits after each epoch (index 0 =
-   * untrained), and the epoch kept (largest value); scores and predictions are that epoch's.
+   * With criterionSize: the epoch kept (the largest I(Q(x); Q(x')) on the training digits; the
+   * value per epoch is the "criterion" metric of `epochs`) and that value; scores and predictions
+   * are that epoch's.
    */
-  criterion?: number[];
   chosenEpoch?: number;
+  keptCriterion?: number;
   /** Scores at the last epoch (equal to scores without criterionSize). */
   lastScores: Scores;
   /** Scores of the initial (untrained) network: "epoch 0" of the curves. */
@@ -439,7 +440,7 @@ export const entropyMnist = defineExperiment({
         // Every restart of a seed is measured on the same digits with the same augmentation, so their values compare.
         const criterion = cc.criterionSize ? { size: cc.criterionSize, seed: deriveSeed(trial.seed, "entropy-mnist-restart-criterion", cc.replicate) } : undefined;
         const r = await runClusterer(trial.label, cc.model, cc.epochs, seed, cc, ctx, xTrain, xTest, labels, criterion);
-        const kept = r.criterion && r.chosenEpoch !== undefined ? `, kept epoch ${r.chosenEpoch} (I = ${r.criterion[r.chosenEpoch]!.toFixed(3)} nats)` : "";
+        const kept = r.keptCriterion !== undefined ? `, kept epoch ${r.chosenEpoch} (I = ${r.keptCriterion.toFixed(3)} nats)` : "";
         ctx.log(`${trial.label}: acc ${pct(r.scores.acc)}, NMI ${r.scores.nmi.toFixed(3)}, used ${r.scores.used}/${cc.model.numClusters}, H(Q)/lnN ${r.meanEntropyQ.toFixed(2)}${kept} (${r.seconds.toFixed(1)} s)`);
         return { kind: "clusterer", run: r, cpuSeconds: cpuSeconds(), ...(chosen ? { chosen } : {}) };
       } finally {
@@ -608,12 +609,12 @@ async function runClusterer(
     const last = evaluateClusterer(clusterer, xTest);
     const lastScores = score(labels, last.predictions, numClusters);
     // After a resume the epochs before it were not evaluated here: the pick then covers the later ones.
-    const pick = kept ?? { epoch: history.epochs.length, ...last };
+    const pick = kept ?? { epoch: history.epochs.length, criterion: history.epochs.at(-1)?.metrics.criterion ?? NaN, ...last };
     const { predictions, meanEntropyQ, meanMaxQ } = pick;
     return {
       scores: criterionRows ? score(labels, predictions, numClusters) : lastScores,
       lastScores,
-      ...(criterionRows ? { criterion: [metricsOf(initial, "criterion"), ...history.epochs.map((e) => metricsOf(e.metrics, "criterion"))], chosenEpoch: pick.epoch } : {}),
+      ...(criterionRows ? { chosenEpoch: pick.epoch, keptCriterion: pick.criterion } : {}),
       meanEntropyQ,
       meanMaxQ,
       finalLoss: history.epochs[history.epochs.length - 1]?.loss ?? NaN,
@@ -628,8 +629,6 @@ async function runClusterer(
   }
 }
 
-const metricsOf = (m: Record<string, number>, key: string) => m[key] ?? NaN;
-
 /** A seed's restarts and the one it reports. */
 interface RestartSet {
   runs: ClustererRun[];
@@ -638,7 +637,7 @@ interface RestartSet {
 
 /** The restart with the largest criterion at its kept epoch (label-free); the first one without a criterion. */
 export function pickRestart(runs: ClustererRun[]): RestartSet {
-  const value = (r: ClustererRun) => (r.criterion && r.chosenEpoch !== undefined ? r.criterion[r.chosenEpoch]! : -Infinity);
+  const value = (r: ClustererRun) => r.keptCriterion ?? -Infinity;
   let picked = 0;
   runs.forEach((r, i) => {
     if (value(r) > value(runs[picked]!)) picked = i;
@@ -839,7 +838,7 @@ function writeReport(
           seed: i,
           restart: k,
           "epoch kept": r.chosenEpoch ?? r.epochs.length,
-          "I at kept epoch": Number((r.criterion?.[r.chosenEpoch ?? 0] ?? NaN).toFixed(4)),
+          "I at kept epoch": Number((r.keptCriterion ?? NaN).toFixed(4)),
           "accuracy at kept epoch": Number(r.scores.acc.toFixed(4)),
           "accuracy at last epoch": Number(r.lastScores.acc.toFixed(4)),
           reported: k === set.picked ? "yes" : "",
@@ -995,7 +994,7 @@ function writeReport(
           allRestartsMeanAccuracy: { lastEpoch: mean(allRestarts.map((r) => r.lastScores.acc)), keptEpoch: mean(allRestarts.map((r) => r.scores.acc)) },
           restarts: restarts.map((set) => ({
             picked: set.picked,
-            runs: set.runs.map((r) => ({ acc: r.scores.acc, lastAcc: r.lastScores.acc, chosenEpoch: r.chosenEpoch ?? null, criterion: r.criterion?.[r.chosenEpoch ?? 0] ?? null })),
+            runs: set.runs.map((r) => ({ acc: r.scores.acc, lastAcc: r.lastScores.acc, chosenEpoch: r.chosenEpoch ?? null, criterion: r.keptCriterion ?? null })),
           })),
         }
       : {}),

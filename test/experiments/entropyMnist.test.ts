@@ -108,7 +108,9 @@ describe("entropy-mnist experiment", () => {
 });
 
 describe("pickRestart", () => {
-  const run = (criterion: number[] | undefined, chosenEpoch?: number) => ({ criterion, chosenEpoch }) as unknown as Parameters<typeof pickRestart>[0][number];
+  // A restart whose criterion per epoch is `criterion`, kept at `chosenEpoch`.
+  const run = (criterion: number[] | undefined, chosenEpoch?: number) =>
+    ({ chosenEpoch, keptCriterion: chosenEpoch === undefined ? undefined : criterion?.[chosenEpoch] }) as unknown as Parameters<typeof pickRestart>[0][number];
   it("takes the restart with the largest criterion at its kept epoch; ties and missing criteria keep the earlier one", () => {
     expect(pickRestart([run([0, 1.2, 1.5], 2), run([0, 1.9, 1.1], 1), run([0, 1.4, 1.6], 2)]).picked).toBe(1);
     expect(pickRestart([run([0, 1.5], 1), run([0, 1.5], 1)]).picked).toBe(0);
