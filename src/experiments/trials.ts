@@ -129,8 +129,9 @@ export async function runGridInProcess<Config, Result>(
         shared: (name, key, build) => sharedDirectory(sharedRoot, name, key, build),
       };
       const t0 = performance.now();
-      const result = await report.time("trials", () => grid.runTrial(trial, tctx));
+      const result = await grid.runTrial(trial, tctx);
       const ms = performance.now() - t0;
+      report.recordTiming("trials", ms);
       encoded = encodeTrialValue(result);
       await nodeStorage.writeAtomic(file, `${JSON.stringify({ key: trialKey(trial), result: encoded, ms })}\n`);
     }
