@@ -123,6 +123,12 @@ const configSchema = z.strictObject({
   gumbelTemperature: z.number().positive().default(20),
   /** Scale of the Gumbel noise of the top-k sampling in training, in logit units (1 = the gate's default; 20 = 1 before the attention gain). */
   gumbelNoiseScale: z.number().min(0).default(1),
+  /**
+   * Gumbel top-k's backward pass keeps the relaxed mask's sum (the threshold carries gradient, so
+   * pixels compete for the k places; gumbelTopKGate's fixedSum). Chosen on 1,000 validation digits
+   * (5%, 8 epochs, 2 seeds): true 96.2, 96.5%; false (the threshold held fixed) 87.6, 87.2%.
+   */
+  gumbelFixedSum: z.boolean().default(true),
   /** Run the random / centre-crop / saliency baselines. */
   baselines: z.boolean().default(true),
   /** Budget whose masks are drawn in the overlay grid (the nearest configured budget is used). */
@@ -170,7 +176,7 @@ function runId(method: string, budget: number | null, weight: number | null, see
   return `${method}-${budget !== null ? `b${budget}` : `w${weight}`}-s${seed}`;
 }
 
-function gateFor(method: MaskMethod, budget: number | null, config: Pick<Config, "gumbelTemperature" | "gumbelNoiseScale">): GateSpec {
+function gateFor(method: MaskMethod, budget: number | null, config: Pick<Config, "gumbelTemperature" | "gumbelNoiseScale" | "gumbelFixedSum">): GateSpec {
   switch (method) {
     case "hardSigmoidArea":
     case "hardSigmoidBudget":
@@ -180,7 +186,7 @@ function gateFor(method: MaskMethod, budget: number | null, config: Pick<Config,
     case "hardConcreteL0Budget":
       return { kind: "hardConcrete" };
     case "gumbelTopK":
-      return { kind: "gumbelTopK", k: Math.max(1, Math.round((budget as number) * PIXELS)), temperature: config.gumbelTemperature, noiseScale: config.gumbelNoiseScale };
+      return { kind: "gumbelTopK", k: Math.max(1, Math.round((budget as number) * PIXELS)), temperature: config.gumbelTemperature, noiseScale: config.gumbelNoiseScale, fixedSum: config.gumbelFixedSum };
   }
 }
 

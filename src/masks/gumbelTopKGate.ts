@@ -19,6 +19,14 @@ export interface GumbelTopKGateOptions {
    * explore; 0 = deterministic top-k in training too.
    */
   noiseScale?: number;
+  /**
+   * true (default): the threshold t moves with the scores so that the relaxed mask's sum stays at
+   * its value (as a soft top-k's does), which removes from each sample's gradient its
+   * slope-weighted mean: pixels compete for the k places. false: t is held constant in the backward
+   * pass. On masks-mnist (5% of the pixels, validation digits) true scored 96.2 and 96.5% against 87.6
+   * and 87.2% for false (README).
+   */
+  fixedSum?: boolean;
 }
 
 /** Keeps -log(-log u) finite in float32. */
@@ -33,9 +41,12 @@ const U_EPS = 1e-6;
  * k indices returned by top-k are scattered, no threshold comparison).
  *
  * Backward (straight-through on a relaxed top-k): the gradient is that of the soft mask
- * sigmoid((s - t) / tau), with the threshold t = (s_(k) + s_(k+1)) / 2 between the k-th and
- * (k+1)-th largest score held constant (t = s_(HW) - tau when k = H W). So
- * dL/dm = dL/dM * sigmoid'((s - t)/tau) / tau: pixels near the cut-off get the most gradient.
+ * sigmoid((s - t) / tau) at the threshold t = (s_(k) + s_(k+1)) / 2 between the k-th and
+ * (k+1)-th largest score (t = s_(HW) - tau when k = H W), with slope = sigmoid'((s - t)/tau) / tau:
+ * pixels near the cut-off get the most gradient. By default (`fixedSum`) t follows the scores
+ * (dt/ds_j = slope_j / sum slope) so the relaxed mask keeps its sum:
+ * dL/dm = slope * (dL/dM - sum(slope dL/dM) / sum(slope)), zero-sum per sample.
+ * With fixedSum false, t is held constant: dL/dm = dL/dM * slope.
  * The forward value is always exactly binary; only the gradient is relaxed.
  *
  * @param logits mask logits m, B x H x W or B x H x W x 1, finite.
@@ -45,16 +56,17 @@ export function gumbelTopKGate(logits: tf.Tensor, options: GumbelTopKGateOptions
   const where = "gumbelTopKGate";
   checkMaskLogits(logits, where);
   if (options === null || typeof options !== "object") {
-    throw new SparsekitError(`${where}: argument 'options' must be { k, training?, seed?, temperature?, noiseScale? }, got ${String(options)}.`);
+    throw new SparsekitError(`${where}: argument 'options' must be { k, training?, seed?, temperature?, noiseScale?, fixedSum? }, got ${String(options)}.`);
   }
-  assertKnownOptions(options, where, ["k", "training", "seed", "temperature", "noiseScale"]);
+  assertKnownOptions(options, where, ["k", "training", "seed", "temperature", "noiseScale", "fixedSum"]);
   const [batch, height, width] = logits.shape;
   const n = height * width;
-  const { k, training = false, seed, temperature = 1, noiseScale = 1 } = options;
+  const { k, training = false, seed, temperature = 1, noiseScale = 1, fixedSum = true } = options;
   assertNumberOption(k, where, "k", { integer: true, min: 1, max: n });
   assertBooleanOption(training, where, "training");
   assertNumberOption(temperature, where, "temperature", { min: 0, exclusiveMin: true });
   assertNumberOption(noiseScale, where, "noiseScale", { min: 0 });
+  assertBooleanOption(fixedSum, where, "fixedSum");
   if (training) {
     if (seed === undefined) throw new SparsekitError(`${where}: option 'seed' is required when training is true (the noise must be reproducible).`);
     assertNumberOption(seed, where, "seed", { integer: true, min: 0 });
@@ -71,7 +83,11 @@ export function gumbelTopKGate(logits: tf.Tensor, options: GumbelTopKGateOptions
       value: hard,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const soft = tf.sigmoid(tf.div(tf.sub(saved[0], saved[1]), temperature));
-        return tf.mul(dy, tf.div(tf.mul(soft, tf.sub(1, soft)), temperature));
+        const slope = tf.div(tf.mul(soft, tf.sub(1, soft)), temperature);
+        const g = tf.mul(dy, slope);
+        if (!fixedSum) return g;
+        // d t / d s_j = slope_j / sum(slope) keeps sum(sigmoid((s - t) / tau)) constant.
+        return tf.sub(g, tf.mul(slope, tf.div(tf.sum(g, 1, true), tf.sum(slope, 1, true))));
       },
     };
   });

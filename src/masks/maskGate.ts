@@ -1,7 +1,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { HardConcreteParams } from "../objectives/hardConcreteExpectedL0.js";
 import { resolveHardConcreteParams } from "../objectives/hardConcreteExpectedL0.js";
-import { assertEnumOption, assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
+import { assertBooleanOption, assertEnumOption, assertKnownOptions, assertNumberOption } from "../validation/optionChecks.js";
 import { SparsekitError } from "../validation/SparsekitError.js";
 import { gumbelTopKGate } from "./gumbelTopKGate.js";
 import { hardConcreteGate } from "./hardConcreteGate.js";
@@ -16,7 +16,7 @@ export type GateSpec =
   | { kind: "hardSigmoid" }
   | { kind: "straightThrough" }
   | ({ kind: "hardConcrete" } & Partial<HardConcreteParams>)
-  | { kind: "gumbelTopK"; k: number; temperature?: number; noiseScale?: number };
+  | { kind: "gumbelTopK"; k: number; temperature?: number; noiseScale?: number; fixedSum?: boolean };
 
 /** Per-call state of a gate: training mode draws noise from `seed` (Hard Concrete, Gumbel top-k). */
 export interface GateCallOptions {
@@ -43,10 +43,11 @@ export function checkGateSpec(spec: unknown, where: string, pixels?: number): as
       return;
     }
     case "gumbelTopK":
-      assertKnownOptions(s, `${where} (gate gumbelTopK)`, ["kind", "k", "temperature", "noiseScale"]);
+      assertKnownOptions(s, `${where} (gate gumbelTopK)`, ["kind", "k", "temperature", "noiseScale", "fixedSum"]);
       assertNumberOption(s.k, where, "gate.k", { integer: true, min: 1, ...(pixels ? { max: pixels } : {}) });
       if (s.temperature !== undefined) assertNumberOption(s.temperature, where, "gate.temperature", { min: 0, exclusiveMin: true });
       if (s.noiseScale !== undefined) assertNumberOption(s.noiseScale, where, "gate.noiseScale", { min: 0 });
+      if (s.fixedSum !== undefined) assertBooleanOption(s.fixedSum, where, "gate.fixedSum");
   }
 }
 
@@ -79,6 +80,7 @@ export function applyGate(spec: GateSpec, logits: tf.Tensor, call: GateCallOptio
         k: spec.k,
         ...(spec.temperature !== undefined ? { temperature: spec.temperature } : {}),
         ...(spec.noiseScale !== undefined ? { noiseScale: spec.noiseScale } : {}),
+        ...(spec.fixedSum !== undefined ? { fixedSum: spec.fixedSum } : {}),
         training: call.training,
         ...(call.training ? { seed: call.seed } : {}),
       });

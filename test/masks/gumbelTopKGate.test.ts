@@ -42,11 +42,11 @@ describe("gumbelTopKGate", () => {
     logits.dispose();
   });
 
-  it("backward is the relaxed mask's gradient sigmoid'((m - t)/tau)/tau, t between the k-th and (k+1)-th logit", () => {
+  it("fixedSum false: backward is the relaxed mask's gradient sigmoid'((m - t)/tau)/tau, t between the k-th and (k+1)-th logit held fixed", () => {
     const vals = [4, 1, 0.5, -2];
     const logits = tf.tensor3d([[vals]]);
     const tau = 0.5;
-    const g = Array.from(tf.grad((x: tf.Tensor) => tf.sum(gumbelTopKGate(x, { k: 2, temperature: tau })))(logits).dataSync());
+    const g = Array.from(tf.grad((x: tf.Tensor) => tf.sum(gumbelTopKGate(x, { k: 2, temperature: tau, fixedSum: false })))(logits).dataSync());
     const t = (1 + 0.5) / 2;
     vals.forEach((v, i) => {
       const s = 1 / (1 + Math.exp(-(v - t) / tau));
@@ -57,12 +57,51 @@ describe("gumbelTopKGate", () => {
     expect(g[2]).toBeGreaterThan(g[3]);
   });
 
+  it("fixedSum (default): the gradient of the relaxed mask whose threshold moves to keep its sum (finite differences), zero-sum per sample", () => {
+    const vals = [2.5, 1, 0.4, -0.3, -2];
+    const weights = [0.7, -1.3, 2.1, 0.4, -0.9];
+    const tau = 0.8;
+    const k = 2;
+    const sig = (z: number) => 1 / (1 + Math.exp(-z));
+    const t0 = (vals[1] + vals[2]) / 2;
+    const sum0 = vals.reduce((a, v) => a + sig((v - t0) / tau), 0);
+    // The threshold that keeps sum sigmoid((m - t) / tau) at sum0, by bisection.
+    const threshold = (m: number[]) => {
+      let lo = -20;
+      let hi = 20;
+      for (let i = 0; i < 200; i++) {
+        const mid = (lo + hi) / 2;
+        if (m.reduce((a, v) => a + sig((v - mid) / tau), 0) > sum0) lo = mid;
+        else hi = mid;
+      }
+      return (lo + hi) / 2;
+    };
+    const relaxed = (m: number[]) => {
+      const t = threshold(m);
+      return m.reduce((a, v, i) => a + weights[i] * sig((v - t) / tau), 0);
+    };
+    const g = Array.from(
+      tf.grad((x: tf.Tensor) => tf.sum(tf.mul(gumbelTopKGate(x, { k, temperature: tau }), tf.tensor3d([[weights]]))))(tf.tensor3d([[vals]])).dataSync(),
+    );
+    const h = 1e-4;
+    vals.forEach((_, i) => {
+      const up = vals.map((v, j) => (j === i ? v + h : v));
+      const down = vals.map((v, j) => (j === i ? v - h : v));
+      expect(g[i]).toBeCloseTo((relaxed(up) - relaxed(down)) / (2 * h), 4);
+    });
+    expect(g.reduce((a, b) => a + b, 0)).toBeCloseTo(0, 6);
+    // A gradient equal on every pixel (e.g. "more ink everywhere") moves nothing.
+    const uniform = tf.grad((x: tf.Tensor) => tf.sum(gumbelTopKGate(x, { k, temperature: tau, fixedSum: true })))(tf.tensor3d([[vals]]));
+    for (const v of uniform.dataSync()) expect(Math.abs(v)).toBeLessThan(1e-6);
+  });
+
   it("rejects bad k, temperature and a missing training seed", () => {
     const x = tf.zeros([1, 3, 3]);
     expect(() => gumbelTopKGate(x, { k: 0 })).toThrow(/gumbelTopKGate: option 'k' must be an integer, >= 1, <= 9/);
     expect(() => gumbelTopKGate(x, { k: 10 })).toThrow(/<= 9/);
     expect(() => gumbelTopKGate(x, { k: 2, temperature: 0 })).toThrow(/option 'temperature'/);
     expect(() => gumbelTopKGate(x, { k: 2, training: true })).toThrow(/option 'seed' is required/);
+    expect(() => gumbelTopKGate(x, { k: 2, fixedSum: 1 as never })).toThrow(/option 'fixedSum'/);
     expect(() => gumbelTopKGate(x, undefined as never)).toThrow(/argument 'options' must be/);
   });
 

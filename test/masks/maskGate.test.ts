@@ -18,8 +18,8 @@ describe("applyGate", () => {
       values(hardConcreteGate(m, { beta: 0.5, training: true, seed: 9 })),
     );
     expect(values(applyGate({ kind: "hardConcrete" }, m, { training: false, seed: 9 }))).toEqual(values(hardConcreteGate(m)));
-    expect(values(applyGate({ kind: "gumbelTopK", k: 2, temperature: 2, noiseScale: 3 }, m, { training: true, seed: 4 }))).toEqual(
-      values(gumbelTopKGate(m, { k: 2, temperature: 2, noiseScale: 3, training: true, seed: 4 })),
+    expect(values(applyGate({ kind: "gumbelTopK", k: 2, temperature: 2, noiseScale: 3, fixedSum: true }, m, { training: true, seed: 4 }))).toEqual(
+      values(gumbelTopKGate(m, { k: 2, temperature: 2, noiseScale: 3, fixedSum: true, training: true, seed: 4 })),
     );
   });
 
@@ -36,6 +36,7 @@ describe("applyGate", () => {
     expect(() => checkGateSpec({ kind: "gumbelTopK", k: 10 }, "f", 9)).toThrow(/<= 9/);
     expect(() => checkGateSpec({ kind: "gumbelTopK", k: 3, temperature: -1 }, "f")).toThrow(/gate.temperature/);
     expect(() => checkGateSpec({ kind: "gumbelTopK", k: 3, noiseScale: -1 }, "f")).toThrow(/gate.noiseScale/);
+    expect(() => checkGateSpec({ kind: "gumbelTopK", k: 3, fixedSum: "yes" } as never, "f")).toThrow(/gate.fixedSum/);
     expect(() => checkGateSpec({ kind: "gumbelTopK", k: 3, temperature: 0.5 }, "f", 9)).not.toThrow();
   });
 });
