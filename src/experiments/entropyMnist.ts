@@ -120,6 +120,11 @@ const configSchema = z.strictObject({
    * training digits in pixel space (Euclidean; built without labels).
    */
   neighbourCount: z.number().int().min(1).default(5),
+  /**
+   * Outputs of an auxiliary over-clustering head (IIC) trained beside the main head of marginal +
+   * consistency, with the same terms; it shapes the shared encoder only. 0 (default) = none.
+   */
+  overclusterCount: z.number().int().min(0).refine((n) => n !== 1, "overclusterCount must be 0 or >= 2").default(0),
   /** Augmented copies per sample and step in the consistency term (2 gained several points over 1 in our tests). */
   augmentedViews: z.number().int().min(1).default(2),
   augmentation: augmentationSchema.default({ maxShift: 2, maxRotation: 12, maxScale: 0.1 }),
@@ -137,7 +142,8 @@ const configSchema = z.strictObject({
 type Config = z.output<typeof configSchema>;
 
 type DataSettings = Pick<Config, "trainSize" | "testSize" | "evaluateOn" | "validationSize">;
-type ClustererModel = Pick<EntropyClustererConfig, "numClusters" | "batchTerm" | "lambda" | "consistencyWeight" | "neighbourWeight" | "beta">;
+type ClustererModel = Pick<EntropyClustererConfig, "numClusters" | "batchTerm" | "lambda" | "consistencyWeight" | "neighbourWeight" | "beta"> &
+  Partial<Pick<EntropyClustererConfig, "overclusterCount">>;
 type TrainingSettings = Pick<
   Config,
   "architecture" | "hiddenSizes" | "convFilters" | "augmentation" | "augmentedViews" | "batchSize" | "consistencyBatchSize" | "learningRate" | "neighbourCount"
@@ -346,6 +352,7 @@ export const entropyMnist = defineExperiment({
       };
       const modelOf = (m: Method, numClusters: number): ClustererModel => ({
         numClusters, batchTerm: m.batchTerm, lambda: m.lambda, consistencyWeight: m.consistencyWeight, neighbourWeight: m.neighbourWeight, beta: config.beta,
+        ...(m.consistencyWeight > 0 && config.overclusterCount > 0 ? { overclusterCount: config.overclusterCount } : {}),
       });
       const kmeans = (k: number) => {
         const c: KMeansTrialConfig = { kind: "kmeans", ...data, k, seeds: config.seeds, pcaComponents: config.pcaComponents, kmeansIterations: config.kmeansIterations };

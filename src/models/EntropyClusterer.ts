@@ -55,6 +55,12 @@ export interface EntropyClustererConfig {
    * (0 = none). The neighbours are given to `fit` (e.g. a knnGraph of the training pixels).
    */
   neighbourWeight: number;
+  /**
+   * Output units of an auxiliary over-clustering head on the same encoder (IIC's over-clustering,
+   * Ji et al. 2019), trained with the same entropy and consistency terms; 0 (default) = none. It
+   * shapes the shared features only: clusters, Q and predictions come from the main head.
+   */
+  overclusterCount: number;
   /** Seed of the initial weights. */
   seed: number;
 }
@@ -82,7 +88,7 @@ export interface EntropyClustererFitOptions extends TrainRunOptions {
 const KIND = "EntropyClusterer";
 const CONFIG_KEYS = [
   "inputSize", "imageShape", "architecture", "hiddenSizes", "convFilters", "numClusters", "beta", "lambda", "batchTerm",
-  "consistencyWeight", "augmentedViews", "augmentation", "neighbourWeight", "seed",
+  "consistencyWeight", "augmentedViews", "augmentation", "neighbourWeight", "overclusterCount", "seed",
 ] as const;
 const FIT_KNOWN = [
   "epochs", "batchSize", "learningRate", "seed", "checkpoint", "resume", "progress", "progressStream", "callbacks", "evaluate",
@@ -149,11 +155,14 @@ function resolveConfig(c: unknown, where: string): EntropyClustererConfig {
   }
   const neighbourWeight = o.neighbourWeight ?? 0;
   assertNumberOption(neighbourWeight, where, "neighbourWeight", { min: 0 });
+  const overclusterCount = o.overclusterCount ?? 0;
+  assertNumberOption(overclusterCount, where, "overclusterCount", { integer: true, min: 0 });
+  if (overclusterCount === 1) throw new SparsekitError(`${where}: option 'overclusterCount' must be 0 (no head) or >= 2, got 1.`);
   const seed = o.seed ?? 0;
   assertNumberOption(seed, where, "seed", { integer: true, min: 0 });
   return {
     inputSize: o.inputSize, imageShape, architecture, hiddenSizes, convFilters, numClusters, beta, lambda, batchTerm,
-    consistencyWeight, augmentedViews, augmentation, neighbourWeight, seed,
+    consistencyWeight, augmentedViews, augmentation, neighbourWeight, overclusterCount, seed,
   };
 }
 
@@ -179,6 +188,11 @@ function variableShapes(c: EntropyClustererConfig): { name: string; shape: numbe
   });
   out.push({ name: "output.kernel", shape: [features, c.numClusters], kind: "glorot" });
   out.push({ name: "output.bias", shape: [c.numClusters], kind: "zero" });
+  // Created last so that a model without the head draws the same initial weights as before.
+  if (c.overclusterCount > 0) {
+    out.push({ name: "overcluster.kernel", shape: [features, c.overclusterCount], kind: "glorot" });
+    out.push({ name: "overcluster.bias", shape: [c.overclusterCount], kind: "zero" });
+  }
   return out;
 }
 
@@ -199,6 +213,9 @@ function stopGradient(x: tf.Tensor): tf.Tensor {
  *   the term pulls the augmented copy toward the clean prediction rather than both toward each other;
  * - `neighbour` = neighbourWeight * neighbourConsistency(X, X') when the weight is > 0: X' are the
  *   outputs of one nearest neighbour of each sample (SCAN's term; the neighbours come from `fit`).
+ * - `overcluster` when overclusterCount > 0: the entropy and consistency terms of an auxiliary
+ *   head with overclusterCount outputs on the same features (IIC's over-clustering); the main head
+ *   alone gives the clusters.
  * No labels are used. Trained with Adam via {@link train} (seeded, checkpoints, resume).
  * Weights: He-normal ReLU kernels, Glorot-uniform output kernel, zero biases, from `seed`.
  */
@@ -257,6 +274,11 @@ export class EntropyClusterer extends VariableModel<EntropyClustererConfig> {
   }
 
   private forward(x: tf.Tensor2D): tf.Tensor2D {
+    return this.head(this.features(x), "output");
+  }
+
+  /** The encoder's last hidden layer (the input of both heads). */
+  private features(x: tf.Tensor2D): tf.Tensor2D {
     const v = this.variables;
     const c = this.config;
     let a: tf.Tensor = x;
@@ -272,7 +294,11 @@ export class EntropyClusterer extends VariableModel<EntropyClustererConfig> {
     c.hiddenSizes.forEach((_, i) => {
       a = tf.relu(tf.add(tf.matMul(a as tf.Tensor2D, v[`hidden${i + 1}.kernel`] as tf.Tensor2D), v[`hidden${i + 1}.bias`]));
     });
-    return tf.add(tf.matMul(a as tf.Tensor2D, v["output.kernel"] as tf.Tensor2D), v["output.bias"]) as tf.Tensor2D;
+    return a as tf.Tensor2D;
+  }
+
+  private head(features: tf.Tensor2D, name: "output" | "overcluster"): tf.Tensor2D {
+    return tf.add(tf.matMul(features, this.variables[`${name}.kernel`] as tf.Tensor2D), this.variables[`${name}.bias`]) as tf.Tensor2D;
   }
 
   /** The N network outputs X of each row of x [B, D] -> [B, N] (the seed's X transposed). Caller disposes. */
@@ -310,38 +336,46 @@ export class EntropyClusterer extends VariableModel<EntropyClustererConfig> {
 
   /**
    * Weighted loss terms of one batch x [B, D] (B >= 2): `entropy`; with consistencyWeight > 0,
-   * `consistency`; with neighbourWeight > 0, `neighbour` (see the class comment). `seed` draws the
+   * `consistency`; with neighbourWeight > 0, `neighbour`; with overclusterCount > 0, `overcluster`
+   * (the auxiliary head's entropy and consistency terms, summed; see the class comment). `seed` draws the
    * augmentation (required with consistency); `neighbourRows` [B, D] holds one neighbour of each
    * row of x (required with neighbourWeight > 0).
    */
   lossTerms(x: tf.Tensor2D, opts: { seed?: number; neighbourRows?: tf.Tensor2D } = {}): Record<string, tf.Scalar> {
     const c = this.config;
-    const out = this.forward(x);
+    const heads = c.overclusterCount > 0 ? (["output", "overcluster"] as const) : (["output"] as const);
+    const features = this.features(x);
+    const outs = heads.map((h) => this.head(features, h));
     const terms: Record<string, tf.Scalar> = {
-      entropy: batchEntropy(out, { beta: c.beta, lambda: c.lambda, batchTerm: c.batchTerm }),
+      entropy: batchEntropy(outs[0], { beta: c.beta, lambda: c.lambda, batchTerm: c.batchTerm }),
     };
+    // The over-clustering head's own terms (entropy, and consistency below), summed into one term.
+    const overcluster: tf.Scalar[] = heads.length > 1 ? [batchEntropy(outs[1], { beta: c.beta, lambda: c.lambda, batchTerm: c.batchTerm })] : [];
     if (c.neighbourWeight > 0) {
       const rows = opts.neighbourRows;
       if (rows === undefined || rows.shape.join(",") !== x.shape.join(",")) {
         throw new SparsekitError(`EntropyClusterer.lossTerms: option 'neighbourRows' (one neighbour per row, shape ${shapeString(x.shape)}) is required with neighbourWeight > 0, got ${rows === undefined ? "none" : shapeString(rows.shape)}.`);
       }
-      terms.neighbour = tf.mul(c.neighbourWeight, neighbourConsistency(out, this.forward(rows), { beta: c.beta })) as tf.Scalar;
+      terms.neighbour = tf.mul(c.neighbourWeight, neighbourConsistency(outs[0], this.forward(rows), { beta: c.beta })) as tf.Scalar;
     }
     if (c.consistencyWeight > 0) {
       if (opts.seed === undefined) throw new SparsekitError("EntropyClusterer.lossTerms: option 'seed' is required with the consistency term (augmentation must be reproducible).");
       const [h, w] = c.imageShape!;
-      const logQ = stopGradient(tf.logSoftmax(tf.mul(out, -c.beta)));
-      const q = tf.exp(logQ);
-      const kls: tf.Tensor[] = [];
+      const logQ = outs.map((o) => stopGradient(tf.logSoftmax(tf.mul(o, -c.beta))));
+      const kls: tf.Tensor[][] = heads.map(() => []);
       for (let k = 0; k < c.augmentedViews; k++) {
         const params = sampleAffineParams(x.shape[0], { seed: deriveSeed(opts.seed, "view", k), ...c.augmentation });
-        const xa = affineWarp(x, params, { height: h, width: w }) as tf.Tensor2D;
-        const logQa = tf.logSoftmax(tf.mul(this.forward(xa), -c.beta));
-        kls.push(tf.mean(tf.sum(tf.mul(q, tf.sub(logQ, logQa)), 1)));
+        const featuresA = this.features(affineWarp(x, params, { height: h, width: w }) as tf.Tensor2D);
+        heads.forEach((name, i) => {
+          const logQa = tf.logSoftmax(tf.mul(this.head(featuresA, name), -c.beta));
+          kls[i].push(tf.mean(tf.sum(tf.mul(tf.exp(logQ[i]), tf.sub(logQ[i], logQa)), 1)));
+        });
       }
-      const kl = kls.length === 1 ? kls[0] : tf.div(tf.addN(kls), kls.length);
-      terms.consistency = tf.mul(c.consistencyWeight, kl) as tf.Scalar;
+      const weighted = kls.map((list) => tf.mul(c.consistencyWeight, list.length === 1 ? list[0] : tf.div(tf.addN(list), list.length)) as tf.Scalar);
+      terms.consistency = weighted[0];
+      overcluster.push(...weighted.slice(1));
     }
+    if (overcluster.length > 0) terms.overcluster = tf.addN(overcluster) as tf.Scalar;
     return terms;
   }
 

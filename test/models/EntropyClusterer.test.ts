@@ -36,7 +36,7 @@ function values(t: tf.Tensor): number[] {
 describe("EntropyClusterer", () => {
   it("has the documented defaults and output shapes", () => {
     const m = EntropyClusterer.create({ inputSize: 16, hiddenSizes: [8], numClusters: 5, seed: 1 });
-    expect(m.config).toMatchObject({ architecture: "mlp", imageShape: [4, 4, 1], beta: -1, lambda: 1, batchTerm: "marginal", consistencyWeight: 0, augmentedViews: 1 });
+    expect(m.config).toMatchObject({ architecture: "mlp", imageShape: [4, 4, 1], beta: -1, lambda: 1, batchTerm: "marginal", consistencyWeight: 0, augmentedViews: 1, overclusterCount: 0 });
     const x = tf.randomNormal([7, 16], 0, 1, "float32", 3) as tf.Tensor2D;
     expect(m.outputs(x).shape).toEqual([7, 5]);
     const q = m.probabilities(x);
@@ -103,6 +103,44 @@ describe("EntropyClusterer", () => {
     expect(() => m.lossTerms(x, { neighbourRows: tf.slice(x, [0, 0], [8, 8]) as tf.Tensor2D })).toThrow(/got \[8, 8\]/);
     tf.dispose([x, xn]);
     m.dispose();
+  });
+
+  it("overclusterCount adds a head on the same features, trained by the same terms; clusters come from the main head", async () => {
+    const { x } = blobs(64, 64, 6); // 8x8 "images"
+    const base = { inputSize: 64, hiddenSizes: [16], numClusters: 4, lambda: 2, consistencyWeight: 3, augmentedViews: 2, seed: 4 };
+    const plain = EntropyClusterer.create(base);
+    const over = EntropyClusterer.create({ ...base, overclusterCount: 12 });
+    expect(over.variables["overcluster.kernel"].shape).toEqual([16, 12]);
+    // The main head starts from the same weights as without the auxiliary head.
+    expect(values(over.outputs(x))).toEqual(values(plain.outputs(x)));
+    const batch = tf.slice(x, [0, 0], [16, 64]) as tf.Tensor2D;
+    const terms = over.lossTerms(batch, { seed: 1 });
+    expect(Object.keys(terms).sort()).toEqual(["consistency", "entropy", "overcluster"]);
+    const plainTerms = plain.lossTerms(batch, { seed: 1 });
+    expect(terms.entropy.dataSync()[0]).toBeCloseTo(plainTerms.entropy.dataSync()[0], 5);
+    expect(terms.consistency.dataSync()[0]).toBeCloseTo(plainTerms.consistency.dataSync()[0], 5);
+    // The auxiliary terms = the main terms of a 12-cluster model whose output layer is the auxiliary head.
+    const asMain = EntropyClusterer.create({ ...base, numClusters: 12 });
+    asMain.variables["hidden1.kernel"].assign(over.variables["hidden1.kernel"]);
+    asMain.variables["output.kernel"].assign(over.variables["overcluster.kernel"]);
+    const auxTerms = asMain.lossTerms(batch, { seed: 1 });
+    expect(terms.overcluster.dataSync()[0]).toBeCloseTo(auxTerms.entropy.dataSync()[0] + auxTerms.consistency.dataSync()[0], 4);
+    tf.dispose([...Object.values(terms), ...Object.values(plainTerms), ...Object.values(auxTerms), batch]);
+    asMain.dispose();
+    expect(over.predict(x).every((c) => c >= 0 && c < 4)).toBe(true);
+    const before = tf.memory().numTensors;
+    const h = await over.fit(x, { epochs: 3, batchSize: 32, learningRate: 0.01, seed: 4 });
+    expect(h.epochs[0].terms).toHaveProperty("overcluster");
+    expect(over.relativeChange("overcluster.kernel")).toBeGreaterThan(0);
+    expect(tf.memory().numTensors).toBe(before);
+    const dir = mkdtempSync(join(tmpdir(), "entropy-overcluster-"));
+    await over.save(dir);
+    const loaded = await EntropyClusterer.load(dir);
+    expect(loaded.config.overclusterCount).toBe(12);
+    expect(values(loaded.outputs(x))).toEqual(values(over.outputs(x)));
+    expect(() => EntropyClusterer.create({ ...base, overclusterCount: 1 })).toThrow(/option 'overclusterCount' must be 0 \(no head\) or >= 2/);
+    tf.dispose([x]);
+    [plain, over, loaded].forEach((m) => m.dispose());
   });
 
   it("trains with neighbours from a kNN graph: clusters blobs, memory flat, resumes bit-for-bit", async () => {
