@@ -694,7 +694,9 @@ function writeReport(
 ): void {
   const N = config.numClusters;
   const neighbourWeight = selection ? selection.chosen.neighbourWeight : config.neighbourWeight;
-  const mainLabel = neighbourWeight > 0 ? "marginal + consistency + neighbours (IMSAT/SCAN-like)" : "marginal + consistency (IMSAT-like)";
+  const mainLabel =
+    (neighbourWeight > 0 ? "marginal + consistency + neighbours (IMSAT/SCAN-like)" : "marginal + consistency (IMSAT-like)") +
+    (config.overclusterCount > 0 ? `, with a ${config.overclusterCount}-cluster auxiliary head` : "");
   methods = methods.map((m) => (m.key === "marginalConsistency" ? { ...m, label: mainLabel } : m));
   // what the scores are computed on (see evaluateOn)
   const scored = config.evaluateOn === "test" ? "test digits" : "validation digits (held out of the training digits)";

@@ -147,12 +147,12 @@ describe.runIf(LONG)("masks-mnist default run (SPARSEKIT_LONG=1)", () => {
       expect(s.nonBinaryFractionMean).toBe(0);
       expect(s.runs).toBe(5);
     }
-    // The goal at 5%: STE + budget >= 96% with no collapse; the budget methods beat the saliency baseline.
+    // The goal at 5%: STE + budget >= 96% with no collapse; the budget methods and Gumbel top-k beat the saliency baseline.
     const ste = summaries.find((x) => x.method === "steBudget")! as Summary & { accuracyMean: number };
     expect(ste.accuracyMean).toBeGreaterThanOrEqual(0.96);
     expect(ste.collapsedRuns).toBe(0);
     const saliency = summaries.find((x) => x.method === "saliencyTopK")! as Summary & { accuracyMean: number };
-    for (const s of summaries.filter((x) => x.method === "steBudget" || x.method === "hardConcreteL0Budget")) {
+    for (const s of summaries.filter((x) => x.method === "steBudget" || x.method === "hardConcreteL0Budget" || x.method === "gumbelTopK")) {
       expect((s as Summary & { accuracyMean: number }).accuracyMean).toBeGreaterThan(saliency.accuracyMean);
     }
     for (const r of m.runs.filter((x: { method: string }) => x.method !== "fullImage")) expect(typeof r.leakAccuracy).toBe("number");
