@@ -78,6 +78,13 @@ describe("masks-mnist", () => {
     expect(order.indexOf("Finding")).toBeLessThan(order.indexOf("headline-accuracy-vs-kept"));
     expect(names.indexOf("headline-accuracy-vs-kept")).toBeLessThan(names.indexOf("summary"));
     expect(names.indexOf("summary")).toBeLessThan(names.indexOf("accuracy-vs-kept"));
+    // The headline figure's x axis spans the masks' pixels kept: the full image's reference line ends just past the largest.
+    const headSpec = JSON.parse(readFileSync(join(out, "fig01-headline-accuracy-vs-kept.vl.json"), "utf8"));
+    const headRows = headSpec.data.values as { series: string; x: number }[];
+    const maskedMax = Math.max(...headRows.filter((row) => !row.series.startsWith("full image")).map((row) => row.x));
+    const referenceEnd = Math.max(...headRows.filter((row) => row.series.startsWith("full image")).map((row) => row.x));
+    expect(referenceEnd).toBeGreaterThanOrEqual(maskedMax);
+    expect(referenceEnd).toBeLessThanOrEqual(Math.ceil(1.1 * maskedMax));
     expect(order).toContain("Why the seed's mask collapses");
     for (const n of ["collapse-gradients", "summary", "accuracy-vs-kept", "runs-scatter", "kept-vs-budget", "binariness", "multiplier", "constraint", "learned-masks", "baselines", "all-runs", "overlay-budget", "overlay-seed-method"]) {
       expect(names).toContain(n);
