@@ -647,7 +647,7 @@ function writeReport(
     });
   // The full image (100% kept) as a reference line over the masks' range only, so the x axis shows
   // the few percent the masks keep instead of squeezing them against 0.
-  const maskedKeptMax = Math.max(0, ...headSeries.flatMap((s) => Array.from(s.x ?? [])));
+  const maskedKeptMax = Math.max(0, ...summaries.filter((s) => s.method !== "fullImage").map((s) => 100 * s.keptFraction.mean));
   headSeries.push({ name: "full image (100% of pixels)", x: [0, Math.ceil(1.1 * maskedKeptMax) || 1], y: [fullImageAccuracy, fullImageAccuracy] });
   report.addPlot(
     "headline-accuracy-vs-kept",
